@@ -1,0 +1,155 @@
+// The harness judged by its own tests: each misbehaviour a student's code
+// can show must turn into the right verdict and a reason that names it.
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "grader/harness/loopback.h"
+
+namespace labkit::harness {
+namespace {
+
+labkit::SysResult<int> Succeeds() { return labkit::SysResult<int>::Ok(7); }
+labkit::SysResult<int> FailsWith(int e) { return labkit::SysResult<int>::Error(e); }
+
+TEST(CaseRunner, PassingCaseRecordsEveryStep) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    s.Note("the test sets up");
+    int value = s.ExpectOk("Succeeds()", [] { return Succeeds(); });
+    s.Expect("value", 7, value);
+  });
+  EXPECT_TRUE(outcome.passed()) << outcome.Report();
+  ASSERT_EQ(outcome.steps.size(), 3u);
+  EXPECT_EQ(outcome.steps[1], "2. Succeeds() -> ok: 7");
+  EXPECT_EQ(outcome.steps[2], "3. check value: 7");
+}
+
+TEST(CaseRunner, FailedExpectationShowsExpectedActualAndHint) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    s.ExpectError("FailsWith(EINVAL)", EADDRINUSE, [] { return FailsWith(EINVAL); },
+                  "report the errno of bind");
+    s.Note("never reached");
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kFailed);
+  ASSERT_TRUE(outcome.failed.has_value());
+  EXPECT_EQ(outcome.failed->expected, "error EADDRINUSE (Address already in use)");
+  EXPECT_EQ(outcome.failed->actual, "error EINVAL (Invalid argument)");
+  EXPECT_EQ(outcome.steps.size(), 1u);
+  std::string report = outcome.Report();
+  EXPECT_NE(report.find("hint:     report the errno of bind"), std::string::npos) << report;
+}
+
+TEST(CaseRunner, HangIsCutOffAndNamesTheStep) {
+  CaseOutcome outcome = RunIsolated({.timeout_ms = 200}, [](Script& s) {
+    s.Call("Hangs()", [] { ::pause(); return Succeeds(); });
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kTimedOut);
+  EXPECT_EQ(outcome.reason, "timed out after 200 ms during step 1. Hangs()");
+}
+
+TEST(CaseRunner, CrashNamesSignalAndStep) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    s.Call("Crashes()", [] { ::raise(SIGSEGV); return Succeeds(); });
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kCrashed);
+  EXPECT_EQ(outcome.reason,
+            "killed by SIGSEGV (Segmentation fault) during step 1. Crashes()");
+}
+
+TEST(CaseRunner, ExitZeroBeforeTheEndIsNotAPass) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    s.Call("Exits()", [] { std::exit(0); return Succeeds(); });
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kExitedEarly);
+  EXPECT_EQ(outcome.reason, "exited with status 0 before the case finished during step 1. Exits()");
+}
+
+TEST(CaseRunner, FakeOutputAndFakeRecordsEarnNothing) {
+  CaseOutcome outcome = RunIsolated({}, [](Script&) {
+    std::printf("[       OK ] Everything.Passes (0 ms)\nP\x1f" "0000\n");
+    for (int fd = 3; fd < 64; ++fd) (void)!::write(fd, "P\x1f" "guess\n", 8);
+    std::fflush(nullptr);
+    ::_exit(0);
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kExitedEarly);
+  EXPECT_NE(outcome.output.find("Everything.Passes"), std::string::npos);
+}
+
+TEST(CaseRunner, OutputFloodIsCapped) {
+  CaseOutcome outcome = RunIsolated({}, [](Script&) {
+    std::string line(1000, 'x');
+    for (int i = 0; i < 1000; ++i) std::puts(line.c_str());
+  });
+  EXPECT_TRUE(outcome.passed());
+  EXPECT_EQ(outcome.output_bytes, 1001u * 1000u);
+  EXPECT_LT(outcome.output.size(), 20000u);
+}
+
+TEST(CaseRunner, ForkedChildrenDoNotOutliveTheCase) {
+  int alive[2];
+  ASSERT_EQ(::pipe(alive), 0);
+  CaseOutcome outcome = RunIsolated({}, [&](Script&) {
+    if (::fork() == 0) {  // a daemon holding the pipe's write end open
+      ::close(alive[0]);
+      for (;;) ::pause();
+    }
+  });
+  ::close(alive[1]);
+  EXPECT_TRUE(outcome.passed());
+  // The pipe reaches end of file only when every writer has died.
+  EXPECT_TRUE(WaitFor(alive[0], POLLIN, 2000));
+  char byte;
+  EXPECT_EQ(::read(alive[0], &byte, 1), 0);
+  ::close(alive[0]);
+}
+
+TEST(Show, EscapesBytesWithLength) {
+  EXPECT_EQ(EscapeBytes(std::string("a\n\0\xff", 4)), "\"a\\n\\x00\\xff\" (4 bytes)");
+  EXPECT_EQ(EscapeBytes("x"), "\"x\" (1 byte)");
+}
+
+TEST(Show, NamesErrno) {
+  EXPECT_EQ(ErrnoName(ENOENT), "ENOENT (No such file or directory)");
+  EXPECT_EQ(Show(FailsWith(EACCES)), "error EACCES (Permission denied)");
+}
+
+TEST(Show, FormatsAddresses) {
+  sockaddr_storage address;
+  socklen_t length = MakeInetAddress("::1", 8080, address);
+  EXPECT_EQ(FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length), "[::1]:8080");
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::memcpy(un.sun_path, "\0kit", 4);
+  EXPECT_EQ(FormatSockaddr(reinterpret_cast<sockaddr*>(&un), offsetof(sockaddr_un, sun_path) + 4),
+            "unix:@kit (abstract, length 6)");
+}
+
+TEST(Loopback, UnusedPortRefusesConnections) {
+  uint16_t port = UnusedPort("127.0.0.1");
+  sockaddr_storage address;
+  socklen_t length = MakeInetAddress("127.0.0.1", port, address);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), length), -1);
+  EXPECT_EQ(errno, ECONNREFUSED);
+  ::close(fd);
+}
+
+TEST(Loopback, ReadinessPipeWaitsWithABound) {
+  ReadinessPipe ready;
+  EXPECT_FALSE(ready.Wait(10));
+  ready.Signal();
+  EXPECT_TRUE(ready.Wait(1000));
+}
+
+}  // namespace
+}  // namespace labkit::harness

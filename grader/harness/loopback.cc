@@ -1,0 +1,133 @@
+#include "grader/harness/loopback.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "grader/harness/show.h"
+
+namespace labkit::harness {
+
+std::string LocalAddress(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return "(getsockname failed: " + ErrnoName(errno) + ")";
+  }
+  return FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length);
+}
+
+uint16_t LocalPort(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
+  if (address.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+  }
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+  }
+  return 0;
+}
+
+socklen_t MakeInetAddress(const std::string& ip, uint16_t port, sockaddr_storage& out) {
+  out = {};
+  auto* in = reinterpret_cast<sockaddr_in*>(&out);
+  if (::inet_pton(AF_INET, ip.c_str(), &in->sin_addr) == 1) {
+    in->sin_family = AF_INET;
+    in->sin_port = htons(port);
+    return sizeof(sockaddr_in);
+  }
+  auto* in6 = reinterpret_cast<sockaddr_in6*>(&out);
+  if (::inet_pton(AF_INET6, ip.c_str(), &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    return sizeof(sockaddr_in6);
+  }
+  throw std::invalid_argument("not a numeric address: " + ip);
+}
+
+uint16_t UnusedPort(const std::string& ip) {
+  sockaddr_storage address;
+  socklen_t length = MakeInetAddress(ip, 0, address);
+  int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
+    throw std::runtime_error("cannot bind a probe socket on " + ip);
+  }
+  uint16_t port = LocalPort(fd);
+  ::close(fd);
+  return port;
+}
+
+bool WaitFor(int fd, short events, int timeout_ms) {
+  pollfd p{fd, events, 0};
+  int ready;
+  do {
+    ready = ::poll(&p, 1, timeout_ms);
+  } while (ready < 0 && errno == EINTR);
+  // POLLHUP and POLLERR also end the wait: the caller's next call reports them.
+  return ready == 1;
+}
+
+int CountOpenFds() {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return -1;
+  int count = 0;
+  while (dirent* entry = ::readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  ::closedir(dir);
+  return count - 1;  // the directory stream's own descriptor
+}
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/case.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed: " + ErrnoName(errno));
+  }
+  // The case may drop privileges later and still needs to write here.
+  ::chmod(pattern.c_str(), 0777);
+  return pattern;
+}
+
+void DropPrivileges() {
+  if (::geteuid() != 0) return;
+  constexpr uid_t kNobody = 65534;
+  if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+      ::setresuid(kNobody, kNobody, kNobody) != 0) {
+    throw std::runtime_error("cannot drop privileges: " + ErrnoName(errno));
+  }
+}
+
+ReadinessPipe::ReadinessPipe() {
+  if (::pipe2(fds_, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+}
+
+ReadinessPipe::~ReadinessPipe() {
+  ::close(fds_[0]);
+  ::close(fds_[1]);
+}
+
+void ReadinessPipe::Signal() {
+  char byte = 1;
+  while (::write(fds_[1], &byte, 1) < 0 && errno == EINTR) {
+  }
+}
+
+bool ReadinessPipe::Wait(int timeout_ms) {
+  if (!WaitFor(fds_[0], POLLIN, timeout_ms)) return false;
+  char byte;
+  return ::read(fds_[0], &byte, 1) == 1;
+}
+
+}  // namespace labkit::harness

@@ -1,0 +1,51 @@
+// Test-side helpers for loopback tests that never sleep: port 0 and
+// getsockname, poll with a bound, readiness pipes, fd counting.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+
+namespace labkit::harness {
+
+// The address a socket is bound to, from getsockname, formatted by
+// FormatSockaddr ("127.0.0.1:41234", "unix:/tmp/x", ...).
+std::string LocalAddress(int fd);
+// The port of an AF_INET/AF_INET6 socket's local address, in host order.
+uint16_t LocalPort(int fd);
+// A port on `ip` (numeric, v4 or v6) that was free a moment ago: bound with
+// port 0, read back, and closed. Nothing listens there.
+uint16_t UnusedPort(const std::string& ip);
+// Fills a sockaddr_in or sockaddr_in6 from a numeric address; returns its length.
+socklen_t MakeInetAddress(const std::string& ip, uint16_t port, sockaddr_storage& out);
+
+// Waits for `events` (or a hang-up or error) on fd for at most timeout_ms;
+// true if something came, false on timeout.
+bool WaitFor(int fd, short events, int timeout_ms);
+
+// How many descriptors this process has open (from /proc/self/fd).
+int CountOpenFds();
+
+// A fresh, empty directory for this case under $TEST_TMPDIR (or /tmp).
+std::string MakeTempDir();
+
+// If running as root, becomes the unprivileged user `nobody` for the rest of
+// the case, so privilege checks (ports below 1024) behave as for a student.
+void DropPrivileges();
+
+// A pipe one side writes a byte to when it is ready; the other waits with a bound.
+class ReadinessPipe {
+ public:
+  ReadinessPipe();
+  ~ReadinessPipe();
+  ReadinessPipe(const ReadinessPipe&) = delete;
+  ReadinessPipe& operator=(const ReadinessPipe&) = delete;
+  void Signal();
+  bool Wait(int timeout_ms);
+
+ private:
+  int fds_[2];
+};
+
+}  // namespace labkit::harness

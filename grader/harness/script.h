@@ -1,0 +1,91 @@
+// The step script a test case runs, in the style of Stanford CS144's tests:
+// every step is recorded as it happens, so a failing case can show all the
+// steps it executed, the failing one, and expected against actual.
+//
+// A Script lives in the case's own child process and streams its records to
+// the parent through a pipe; the parent (case_runner.h) judges the case.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "grader/harness/show.h"
+
+namespace labkit::harness {
+
+// Exit status of a child whose case failed an expectation.
+inline constexpr int kFailedExpectationExit = 86;
+
+class Script {
+ public:
+  explicit Script(int report_fd) : report_fd_(report_fd) {}
+  Script(const Script&) = delete;
+  Script& operator=(const Script&) = delete;
+
+  // A step the test performs itself (setting up, acting as the peer).
+  void Note(std::string_view what);
+
+  // A system call the test makes (not the student's code). Returns `result`;
+  // a result of -1 fails the case with the errno, since the test cannot go on.
+  int Sys(std::string_view what, int result);
+
+  // Calls the code under test. The call is recorded before it runs, so a
+  // crash or hang inside it is reported against this step.
+  template <typename Fn>
+  auto Call(std::string_view what, Fn&& fn) {
+    Begin(what);
+    auto result = fn();
+    End(Show(result));
+    return result;
+  }
+
+  // Calls the code under test and requires success; returns the value.
+  template <typename Fn>
+  auto ExpectOk(std::string_view what, Fn&& fn, std::string_view hint = "") {
+    auto result = Call(what, std::forward<Fn>(fn));
+    if (!result.ok()) Fail(what, "success", Show(result), hint);
+    return result.value();
+  }
+
+  // Calls the code under test and requires it to fail with `error`.
+  template <typename Fn>
+  void ExpectError(std::string_view what, int error, Fn&& fn, std::string_view hint = "") {
+    auto result = Call(what, std::forward<Fn>(fn));
+    if (result.ok() || result.error() != error) {
+      Fail(what, "error " + ErrnoName(error), Show(result), hint);
+    }
+  }
+
+  // Compares a value the test observed with what it should be.
+  template <typename Expected, typename Actual>
+  void Expect(std::string_view what, const Expected& expected, const Actual& actual,
+              std::string_view hint = "") {
+    if (expected == actual) {
+      Check(what, Show(actual));
+    } else {
+      Fail(what, Show(expected), Show(actual), hint);
+    }
+  }
+
+  // Requires a condition; `actual` describes what was observed.
+  void ExpectTrue(std::string_view what, bool condition, std::string_view actual,
+                  std::string_view hint = "");
+
+  // Ends the case as failed at this step.
+  [[noreturn]] void Fail(std::string_view what, std::string_view expected,
+                         std::string_view actual, std::string_view hint = "");
+
+  // Marks the end of the case; only the runner calls this.
+  void Finish(std::string_view token);
+
+ private:
+  void Begin(std::string_view what);
+  void End(std::string_view outcome);
+  void Check(std::string_view what, std::string_view actual);
+  void Write(char kind, std::initializer_list<std::string_view> fields);
+
+  int report_fd_;
+};
+
+}  // namespace labkit::harness

@@ -1,0 +1,42 @@
+// Turns values into the text a transcript shows: bytes escaped with their
+// length, errno by name, socket addresses in their usual notation.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "labs/common/sys_result.h"
+
+namespace labkit::harness {
+
+// "EADDRINUSE (Address already in use)"; "no error (0)" for 0.
+std::string ErrnoName(int error);
+// AF_INET -> "AF_INET"; unknown values as numbers.
+std::string FamilyName(int family);
+std::string SocketTypeName(int type);
+// `"a\n\x00" (3 bytes)`: printable ASCII as is, everything else escaped.
+std::string EscapeBytes(std::string_view bytes);
+// "127.0.0.1:8080", "[::1]:8080", "unix:/tmp/x", "unix:@abstract",
+// "unix:(unnamed)"; also says when the length does not match the family.
+std::string FormatSockaddr(const sockaddr* address, socklen_t length);
+
+inline std::string Show(const std::string& s) { return EscapeBytes(s); }
+inline std::string Show(const char* s) { return EscapeBytes(s); }
+inline std::string Show(bool b) { return b ? "true" : "false"; }
+inline std::string Show(int v) { return std::to_string(v); }
+inline std::string Show(long v) { return std::to_string(v); }
+inline std::string Show(unsigned v) { return std::to_string(v); }
+inline std::string Show(unsigned long v) { return std::to_string(v); }
+inline std::string Show(uint16_t v) { return std::to_string(v); }
+inline std::string Show(Done) { return "done"; }
+
+template <typename T>
+std::string Show(const SysResult<T>& result) {
+  if (result.ok()) return "ok: " + Show(result.value());
+  return "error " + ErrnoName(result.error());
+}
+
+}  // namespace labkit::harness
