@@ -68,6 +68,13 @@ uint16_t UnusedPort(const std::string& ip) {
   return port;
 }
 
+int IntOption(int fd, int level, int option) {
+  int value = 0;
+  socklen_t length = sizeof value;
+  if (::getsockopt(fd, level, option, &value, &length) != 0) return -errno;
+  return value;
+}
+
 bool WaitFor(int fd, short events, int timeout_ms) {
   pollfd p{fd, events, 0};
   int ready;

@@ -20,6 +20,9 @@ uint16_t UnusedPort(const std::string& ip);
 // Fills a sockaddr_in or sockaddr_in6 from a numeric address; returns its length.
 socklen_t MakeInetAddress(const std::string& ip, uint16_t port, sockaddr_storage& out);
 
+// An int-valued socket option as the kernel reports it; -errno on failure.
+int IntOption(int fd, int level, int option);
+
 // Waits for `events` (or a hang-up or error) on fd for at most timeout_ms;
 // true if something came, false on timeout.
 bool WaitFor(int fd, short events, int timeout_ms);

@@ -23,6 +23,17 @@ std::string EscapeBytes(std::string_view bytes);
 // "unix:(unnamed)"; also says when the length does not match the family.
 std::string FormatSockaddr(const sockaddr* address, socklen_t length);
 
+// A value shown as its name rather than as bytes: Expect("domain",
+// Family(AF_INET6), Family(actual)) prints AF_INET6, not 10.
+struct Named {
+  std::string text;
+  bool operator==(const Named&) const = default;
+};
+inline Named Family(int family) { return {FamilyName(family)}; }
+inline Named SocketType(int type) { return {SocketTypeName(type)}; }
+inline Named Errno(int error) { return {ErrnoName(error)}; }
+
+inline std::string Show(const Named& n) { return n.text; }
 inline std::string Show(const std::string& s) { return EscapeBytes(s); }
 inline std::string Show(const char* s) { return EscapeBytes(s); }
 inline std::string Show(bool b) { return b ? "true" : "false"; }

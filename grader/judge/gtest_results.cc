@@ -1,0 +1,33 @@
+#include "grader/judge/gtest_results.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace labkit::judge {
+
+std::vector<CaseResult> ReadGtestJson(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("no test report at " + path);
+  nlohmann::json report = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (report.is_discarded() || !report.contains("testsuites")) {
+    throw std::runtime_error("not a GoogleTest JSON report: " + path);
+  }
+  std::vector<CaseResult> cases;
+  for (const auto& suite : report["testsuites"]) {
+    for (const auto& test : suite.value("testsuite", nlohmann::json::array())) {
+      CaseResult c;
+      c.name = suite.value("name", "?") + "." + test.value("name", "?");
+      // RecordProperty values arrive as strings.
+      c.points = std::stoi(test.value("points", "0"));
+      c.passed = !test.contains("failures") && test.value("result", "") == "COMPLETED";
+      c.verdict = test.value("verdict", c.passed ? "passed" : "failed");
+      c.reason = test.value("reason", "");
+      cases.push_back(c);
+    }
+  }
+  return cases;
+}
+
+}  // namespace labkit::judge

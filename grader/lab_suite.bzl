@@ -1,0 +1,119 @@
+"""Build rules that tie a lab's pieces together.
+
+lab_files() lives in labs/NN_step/BUILD: the contract, the skeleton, and the
+public tests a student runs with `./labkit check NN`.
+
+graded_lab_suite() lives in grader/hidden/NN_step/BUILD: the graded suite
+(public + hidden cases) built against the reference, the untouched skeleton,
+and each mutant, with the self-tests that check each earns what it should.
+"""
+
+_GTEST_MAIN = "@com_google_googletest//:gtest_main"
+_HARNESS = "//grader/harness"
+
+def lab_files(header, source, support = []):
+    """Declares :contract, :skeleton, :test_support, :public_tests, :public_test."""
+    native.cc_library(
+        name = "contract",
+        hdrs = [header],
+        deps = ["//labs/common:sys_result"],
+        visibility = ["//visibility:public"],
+    )
+    native.cc_library(
+        name = "skeleton",
+        srcs = [source],
+        deps = [":contract"],
+        visibility = ["//visibility:public"],
+    )
+    native.cc_library(
+        name = "test_support",
+        testonly = True,
+        hdrs = support,
+        deps = [":contract", _HARNESS],
+        visibility = ["//visibility:public"],
+    )
+    native.cc_library(
+        name = "public_tests",
+        testonly = True,
+        srcs = ["public_test.cc"],
+        deps = [":test_support", _HARNESS, "@com_google_googletest//:gtest"],
+        alwayslink = True,
+        visibility = ["//visibility:public"],
+    )
+
+    # Fails until the student does the work, so `bazel test //...` skips it;
+    # `./labkit check NN` runs it by name.
+    native.cc_test(
+        name = "public_test",
+        size = "small",
+        deps = [":public_tests", ":skeleton", _GTEST_MAIN],
+        tags = ["manual"],
+    )
+
+def _suite_binary(name, lab, impl):
+    """The graded suite of `lab` linked against the implementation `impl`."""
+    native.cc_binary(
+        name = name,
+        testonly = True,
+        deps = [
+            ":hidden_tests",
+            "//labs/%s:public_tests" % lab,
+            impl,
+            _GTEST_MAIN,
+        ],
+    )
+
+def _expect(name, suite, outcome):
+    native.cc_test(
+        name = name,
+        size = "small",
+        args = ["--expect=" + outcome, "$(rootpath :%s)" % suite],
+        data = [":" + suite],
+        deps = ["//grader/selftest:expect_outcome"],
+    )
+
+def graded_lab_suite(lab, source, mutants):
+    """The graded suite of `lab` and the kit's checks on it.
+
+    Args:
+      lab: the lab folder name, e.g. "01_socket".
+      source: the student's file, e.g. "socket_lab.cc".
+      mutants: patch files; each applies one classic bug to the reference.
+    """
+    native.cc_library(
+        name = "hidden_tests",
+        testonly = True,
+        srcs = ["hidden_test.cc"],
+        deps = ["//labs/%s:test_support" % lab, _HARNESS, "@com_google_googletest//:gtest"],
+        alwayslink = True,
+    )
+    native.cc_library(
+        name = "reference",
+        srcs = ["//solutions/%s:%s" % (lab, source)],
+        deps = ["//labs/%s:contract" % lab],
+    )
+
+    _suite_binary("reference_suite", lab, ":reference")
+    _expect("reference_scores_full_test", "reference_suite", "full")
+
+    _suite_binary("skeleton_suite", lab, "//labs/%s:skeleton" % lab)
+    _expect("skeleton_scores_zero_test", "skeleton_suite", "zero")
+
+    for patch in mutants:
+        mutant = patch.split("/")[-1].replace(".patch", "")
+        native.genrule(
+            name = "mutant_%s_source" % mutant,
+            srcs = ["//solutions/%s:%s" % (lab, source), patch],
+            outs = ["mutant_%s/%s" % (mutant, source)],
+            # Copied first: patch refuses the sandbox's symlinks.
+            cmd = "cp -L $(location //solutions/%s:%s) $@ && patch --quiet --no-backup-if-mismatch $@ $(location %s)" %
+                  (lab, source, patch),
+        )
+        native.cc_library(
+            name = "mutant_" + mutant,
+            srcs = [":mutant_%s_source" % mutant],
+            copts = ["-w"],  # a mutant may leave a parameter unused
+            deps = ["//labs/%s:contract" % lab],
+        )
+        _suite_binary("mutant_%s_suite" % mutant, lab, ":mutant_" + mutant)
+        _expect("mutant_%s_loses_points_test" % mutant, "mutant_%s_suite" % mutant, "loss")

@@ -1,0 +1,95 @@
+// The kit testing its own tests. Runs one lab's graded test binary, built
+// against one implementation, and checks the outcome that implementation
+// deserves:
+//   --expect=full   the reference: every case passes;
+//   --expect=zero   the untouched skeleton: every case fails;
+//   --expect=loss   a mutant (one classic bug): at least one case fails.
+// Every case must also be worth points, or it could never cost any.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+#include "grader/judge/gtest_results.h"
+
+namespace {
+
+int RunQuietly(const std::string& binary, const std::string& json, const std::string& log) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    std::string flag = "--gtest_output=json:" + json;
+    ::execl(binary.c_str(), binary.c_str(), flag.c_str(), nullptr);
+    std::perror("exec");
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3 || std::string(argv[1]).rfind("--expect=", 0) != 0) {
+    std::cerr << "usage: expect_outcome --expect=full|zero|loss TEST_BINARY\n";
+    return 2;
+  }
+  const std::string expect = std::string(argv[1]).substr(9);
+  const std::string binary = argv[2];
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string dir = tmp ? tmp : "/tmp";
+  const std::string json = dir + "/outcome.json", log = dir + "/outcome.log";
+
+  RunQuietly(binary, json, log);
+  std::vector<labkit::judge::CaseResult> cases;
+  try {
+    cases = labkit::judge::ReadGtestJson(json);
+  } catch (const std::exception& e) {
+    std::cout << e.what() << "\n" << Slurp(log);
+    return 1;
+  }
+
+  int total = 0, earned = 0, passed = 0;
+  bool ok = !cases.empty();
+  for (const auto& c : cases) {
+    total += c.points;
+    if (c.passed) earned += c.points, ++passed;
+    if (c.points <= 0) {
+      std::cout << "case " << c.name << " is worth no points: run it with harness::RunCase\n";
+      ok = false;
+    }
+    if (expect == "zero" && c.passed) {
+      std::cout << "case " << c.name << " passes on the untouched skeleton: it earns points for no work\n";
+      ok = false;
+    }
+  }
+  if (expect == "full") ok = ok && passed == static_cast<int>(cases.size());
+  if (expect == "loss") ok = ok && passed < static_cast<int>(cases.size());
+
+  std::cout << binary << ": " << passed << " of " << cases.size() << " cases passed, "
+            << earned << " of " << total << " points (expected: " << expect << ")\n";
+  for (const auto& c : cases) {
+    if (!c.passed) std::cout << "  failed " << c.name << " (" << c.points << "): " << c.reason << "\n";
+  }
+  if (!ok) {
+    if (expect == "loss") std::cout << "this mutant loses no points: the tests miss its bug\n";
+    std::cout << "---- output of the test binary ----\n" << Slurp(log);
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+// Shared by this lab's public and hidden tests: how a SocketInfo looks in a
+// transcript, and the kernel's own view of a socket to compare it with.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <string>
+
+#include "grader/harness/loopback.h"
+#include "grader/harness/show.h"
+#include "labs/01_socket/socket_lab.h"
+
+namespace labkit::lab01 {
+
+inline std::string Show(const SocketInfo& info) {
+  return "{" + harness::FamilyName(info.domain) + ", " + harness::SocketTypeName(info.type) +
+         ", protocol " + std::to_string(info.protocol) +
+         (info.nonblocking ? ", nonblocking}" : ", blocking}");
+}
+
+// What the kernel says about fd, asked by the test itself.
+inline SocketInfo KernelView(int fd) {
+  return {harness::IntOption(fd, SOL_SOCKET, SO_DOMAIN),
+          harness::IntOption(fd, SOL_SOCKET, SO_TYPE),
+          harness::IntOption(fd, SOL_SOCKET, SO_PROTOCOL),
+          (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0};
+}
+
+}  // namespace labkit::lab01
