@@ -8,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -188,6 +191,10 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
     return HarnessError("pipe");
   }
   const std::string token = RandomToken();
+  // Short, so AF_UNIX paths inside it fit in sun_path; removed after the case.
+  char case_dir[] = "/tmp/labkit-case.XXXXXX";
+  if (::mkdtemp(case_dir) == nullptr) return HarnessError("mkdtemp");
+  ::chmod(case_dir, 0777);  // the case may drop privileges
   pid_t pid = ::fork();
   if (pid < 0) {
     return HarnessError("fork");
@@ -195,6 +202,7 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   if (pid == 0) {
     ::close(report[0]);
     ::close(output[0]);
+    ::setenv("LABKIT_CASE_DIR", case_dir, 1);
     RunChild(body, report[1], output[1], token);
   }
   ::setpgid(pid, pid);  // also done by the child; whichever runs first wins
@@ -205,6 +213,8 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   ChildResult child = Supervise(pid, report[0], output[0], options.timeout_ms);
   ::close(report[0]);
   ::close(output[0]);
+  std::error_code ignored;
+  std::filesystem::remove_all(case_dir, ignored);
 
   CaseOutcome outcome;
   outcome.output = child.output;

@@ -97,8 +97,8 @@ int CountOpenFds() {
 }
 
 std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/case.XXXXXX";
+  const char* base = std::getenv("LABKIT_CASE_DIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/d.XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed: " + ErrnoName(errno));
   }

@@ -30,7 +30,8 @@ bool WaitFor(int fd, short events, int timeout_ms);
 // How many descriptors this process has open (from /proc/self/fd).
 int CountOpenFds();
 
-// A fresh, empty directory for this case under $TEST_TMPDIR (or /tmp).
+// A fresh, empty directory inside the case's own directory, which the
+// runner removes when the case ends. Paths in it are short enough for sun_path.
 std::string MakeTempDir();
 
 // If running as root, becomes the unprivileged user `nobody` for the rest of

@@ -1,0 +1,71 @@
+// Lab 02 public tests: run them with `./labkit check 02`.
+//
+// Each case is a script of numbered steps; a failing one prints them all,
+// the step that failed, and expected against actual. The grader runs these
+// and more (the hidden tests) in the same style.
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "labs/02_bind/test_support.h"
+
+namespace labkit::lab02 {
+namespace {
+
+using harness::LocalAddress;
+using harness::LocalPort;
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
+
+TEST(Bind, LoopbackWithPortZeroGetsAFreePort) {
+  RunCase({.points = 2}, [](Script& s) {
+    int fd = TestSocket(s, AF_INET, SOCK_STREAM);
+    s.ExpectOk("BindInet(fd, \"127.0.0.1\", 0)", [&] { return BindInet(fd, "127.0.0.1", 0); });
+    uint16_t port = LocalPort(fd);
+    s.ExpectTrue("the kernel picked a port", port != 0, "getsockname says " + LocalAddress(fd));
+    s.Expect("getsockname(fd)", Named{"127.0.0.1:" + std::to_string(port)},
+             Named{LocalAddress(fd)});
+    s.Expect("BoundPort(fd)", port, s.ExpectOk("BoundPort(fd)", [&] { return BoundPort(fd); }),
+             "read the port with getsockname() and convert it with ntohs()");
+  });
+}
+
+TEST(Bind, PutsThePortInNetworkByteOrder) {
+  RunCase({.points = 2}, [](Script& s) {
+    uint16_t port = harness::UnusedPort("127.0.0.1");
+    s.Note("found a free port: " + std::to_string(port));
+    int fd = TestSocket(s, AF_INET, SOCK_STREAM);
+    std::string call = "BindInet(fd, \"127.0.0.1\", " + std::to_string(port) + ")";
+    s.ExpectOk(call, [&] { return BindInet(fd, "127.0.0.1", port); });
+    s.Expect("getsockname(fd)", Named{"127.0.0.1:" + std::to_string(port)},
+             Named{LocalAddress(fd)}, PortHint(port));
+  });
+}
+
+TEST(Bind, UnixPathCreatesASocketFile) {
+  RunCase({.points = 1}, [](Script& s) {
+    std::string path = harness::MakeTempDir() + "/server.sock";
+    int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
+    s.ExpectOk("BindUnixPath(fd, \"" + path + "\")", [&] { return BindUnixPath(fd, path); });
+    s.Expect("a socket file exists at the path", true, IsSocketFile(path));
+    s.Expect("getsockname(fd)", Named{"unix:" + path}, Named{LocalAddress(fd)});
+  });
+}
+
+TEST(Bind, ReportsAnAddressAlreadyInUse) {
+  RunCase({.points = 1}, [](Script& s) {
+    int first = TestSocket(s, AF_INET, SOCK_STREAM);
+    sockaddr_storage address;
+    socklen_t length = harness::MakeInetAddress("127.0.0.1", 0, address);
+    s.Sys("bind(first, 127.0.0.1:0)", ::bind(first, reinterpret_cast<sockaddr*>(&address), length));
+    uint16_t port = LocalPort(first);
+    s.Note("first is bound to " + LocalAddress(first));
+    int second = TestSocket(s, AF_INET, SOCK_STREAM);
+    s.ExpectError("BindInet(second, \"127.0.0.1\", " + std::to_string(port) + ")", EADDRINUSE,
+                  [&] { return BindInet(second, "127.0.0.1", port); },
+                  "return the errno that bind() set");
+  });
+}
+
+}  // namespace
+}  // namespace labkit::lab02
