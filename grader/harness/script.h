@@ -6,6 +6,7 @@
 // the parent through a pipe; the parent (case_runner.h) judges the case.
 #pragma once
 
+#include <cerrno>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,7 +45,7 @@ class Script {
   template <typename Fn>
   auto ExpectOk(std::string_view what, Fn&& fn, std::string_view hint = "") {
     auto result = Call(what, std::forward<Fn>(fn));
-    if (!result.ok()) Fail(what, "success", Show(result), hint);
+    if (!result.ok()) Fail(what, "success", Show(result), HintFor(result.error(), hint));
     return result.value();
   }
 
@@ -53,7 +54,7 @@ class Script {
   void ExpectError(std::string_view what, int error, Fn&& fn, std::string_view hint = "") {
     auto result = Call(what, std::forward<Fn>(fn));
     if (result.ok() || result.error() != error) {
-      Fail(what, "error " + ErrnoName(error), Show(result), hint);
+      Fail(what, "error " + ErrnoName(error), Show(result), HintFor(result.error(), hint));
     }
   }
 
@@ -75,6 +76,12 @@ class Script {
   // Ends the case as failed at this step.
   [[noreturn]] void Fail(std::string_view what, std::string_view expected,
                          std::string_view actual, std::string_view hint = "");
+
+  // The skeleton's placeholder error gets a hint of its own.
+  static std::string_view HintFor(int error, std::string_view hint) {
+    return error == ENOSYS ? "ENOSYS is the skeleton's placeholder: this function still has its TODO"
+                           : hint;
+  }
 
   // Marks the end of the case; only the runner calls this.
   void Finish(std::string_view token);

@@ -2,10 +2,28 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace labkit::judge {
+
+namespace {
+
+// GoogleTest starts an ADD_FAILURE message with "file:line\nFailed\n"; the
+// transcript after it is what a student reads.
+std::string FailureText(std::string text) {
+  for (const std::string_view line : {std::string_view(), std::string_view("Failed")}) {
+    size_t end = text.find('\n');
+    if (end == std::string::npos) break;
+    bool location = line.empty() && text.find(':') < end;
+    if (!location && text.compare(0, end, line) != 0) break;
+    text.erase(0, end + 1);
+  }
+  return text;
+}
+
+}  // namespace
 
 std::vector<CaseResult> ReadGtestJson(const std::string& path) {
   std::ifstream in(path);
@@ -24,6 +42,9 @@ std::vector<CaseResult> ReadGtestJson(const std::string& path) {
       c.passed = !test.contains("failures") && test.value("result", "") == "COMPLETED";
       c.verdict = test.value("verdict", c.passed ? "passed" : "failed");
       c.reason = test.value("reason", "");
+      for (const auto& failure : test.value("failures", nlohmann::json::array())) {
+        c.message += FailureText(failure.value("failure", ""));
+      }
       cases.push_back(c);
     }
   }

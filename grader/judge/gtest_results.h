@@ -14,6 +14,7 @@ struct CaseResult {
   bool passed = false;
   std::string verdict;  // passed, failed, timed_out, crashed, exited_early
   std::string reason;   // why it did not pass
+  std::string message;  // the failure text: the case's transcript
 };
 
 // Throws std::runtime_error with a readable message if the file is missing

@@ -1,0 +1,22 @@
+// Friendly terminal output: colour only when stdout is a terminal.
+#pragma once
+
+#include <unistd.h>
+
+#include <string>
+
+namespace labkit::cli {
+
+inline bool UseColour() {
+  static const bool tty = ::isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nullptr;
+  return tty;
+}
+inline std::string Paint(const char* code, const std::string& text) {
+  return UseColour() ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+}
+inline std::string Green(const std::string& t) { return Paint("32", t); }
+inline std::string Red(const std::string& t) { return Paint("31", t); }
+inline std::string Bold(const std::string& t) { return Paint("1", t); }
+inline std::string Dim(const std::string& t) { return Paint("2", t); }
+
+}  // namespace labkit::cli

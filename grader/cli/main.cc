@@ -1,0 +1,63 @@
+// labkit — the kit's command line. The ./labkit script installs what is
+// missing, builds this program and runs it from the kit's top folder.
+//
+// Exit codes: 0 success; 1 tests failed; 2 bad usage or input;
+// 3 missing packages (from ./labkit); 4 a build failed.
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "grader/cli/catalog.h"
+#include "grader/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace labkit::cli;
+  const char* root_env = std::getenv("LABKIT_ROOT");
+  const std::string root = root_env ? root_env : ".";
+
+  CLI::App app{"labkit: seven labs on the socket API, their tests and their grader."};
+  app.name("./labkit");
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
+             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.");
+
+  CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
+
+  std::string lab;
+  CLI::App* check = app.add_subcommand(
+      "check", "Build one lab from labs/ and run its public tests, showing the transcript of "
+               "each failing case.");
+  check->add_option("LAB", lab, "The lab: its number (01), name (socket) or folder (01_socket).")
+      ->required();
+
+  int runs = 1;
+  CLI::App* test = app.add_subcommand(
+      "test", "Run the kit's own test suite: the harness, the reference (must score 100%), "
+              "the untouched skeletons (must score 0) and the mutants (must lose points).");
+  test->add_option("--runs", runs, "Run every test this many times (flakiness hunt).")
+      ->check(CLI::Range(1, 1000));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    if (*list) return ListLabs(root);
+    if (*check) return CheckLab(root, lab);
+    if (*test) return TestKit(root, runs);
+  } catch (const UserError& e) {
+    std::cerr << "labkit: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "labkit: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,65 @@
+// `labkit test`: the kit's whole suite through Bazel, then one summary line
+// per kind of check, read from Bazel's build event stream.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "grader/cli/commands.h"
+#include "grader/cli/console.h"
+#include "grader/cli/process.h"
+
+namespace labkit::cli {
+namespace {
+
+// What a test target checks, from its name (see grader/lab_suite.bzl).
+std::string KindOf(const std::string& label) {
+  if (label.find(":reference_scores_full_test") != std::string::npos) return "reference scores 100%";
+  if (label.find(":skeleton_scores_zero_test") != std::string::npos) return "skeleton scores 0";
+  if (label.find("_loses_points_test") != std::string::npos) return "mutant loses points";
+  return "kit unit tests";
+}
+
+}  // namespace
+
+int TestKit(const std::string& root, int runs) {
+  std::filesystem::create_directories(root + "/.labkit");
+  const std::string events = root + "/.labkit/test-events.json";
+  std::filesystem::remove(events);
+  std::vector<std::string> command = {"bazel", "test", "//...", "--build_event_json_file=" + events};
+  if (runs > 1) command.push_back("--runs_per_test=" + std::to_string(runs));
+  ProcessResult bazel = RunProcess(command, false);
+
+  std::map<std::string, std::pair<int, int>> by_kind;  // kind -> passed, failed
+  int passed = 0, failed = 0;
+  std::ifstream in(events);
+  std::string line;
+  while (std::getline(in, line)) {
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_discarded() || !event.contains("testSummary")) continue;
+    const std::string label = event["id"]["testSummary"].value("label", "");
+    bool ok = event["testSummary"].value("overallStatus", "") == "PASSED";
+    auto& counts = by_kind[KindOf(label)];
+    (ok ? counts.first : counts.second)++;
+    (ok ? passed : failed)++;
+  }
+  std::cout << "\n" << Bold("labkit test") << "\n";
+  for (const auto& [kind, counts] : by_kind) {
+    std::string mark = counts.second == 0 ? Green("✓") : Red("✗");
+    std::cout << "  " << mark << " " << kind << ": " << counts.first << " of "
+              << counts.first + counts.second << " targets\n";
+  }
+  if (bazel.exit_code != 0 && failed == 0) {
+    std::cout << Red("Bazel failed before running the tests (exit " + std::to_string(bazel.exit_code) +
+                     "); see its messages above.")
+              << "\n";
+    return kExitBuildFailed;
+  }
+  // A closing line CI reads: N passed, N failed.
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed == 0 && bazel.exit_code == 0 ? kExitOk : kExitTestsFailed;
+}
+
+}  // namespace labkit::cli
