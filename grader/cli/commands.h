@@ -14,6 +14,6 @@ enum ExitCode {
 
 int ListLabs(const std::string& root);
 int CheckLab(const std::string& root, const std::string& lab_query);
-int TestKit(const std::string& root, int runs);
+int TestKit(const std::string& root, int runs, bool fresh);
 
 }  // namespace labkit::cli

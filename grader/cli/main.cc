@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
-             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.");
+             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
               "the untouched skeletons (must score 0) and the mutants (must lose points).");
   test->add_option("--runs", runs, "Run every test this many times (flakiness hunt).")
       ->check(CLI::Range(1, 1000));
+  bool fresh = false;
+  test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
 
   try {
     app.parse(argc, argv);
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
   try {
     if (*list) return ListLabs(root);
     if (*check) return CheckLab(root, lab);
-    if (*test) return TestKit(root, runs);
+    if (*test) return TestKit(root, runs, fresh);
   } catch (const UserError& e) {
     std::cerr << "labkit: " << e.what() << "\n";
     return kExitUsage;

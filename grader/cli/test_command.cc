@@ -24,12 +24,13 @@ std::string KindOf(const std::string& label) {
 
 }  // namespace
 
-int TestKit(const std::string& root, int runs) {
+int TestKit(const std::string& root, int runs, bool fresh) {
   std::filesystem::create_directories(root + "/.labkit");
   const std::string events = root + "/.labkit/test-events.json";
   std::filesystem::remove(events);
   std::vector<std::string> command = {"bazel", "test", "//...", "--build_event_json_file=" + events};
   if (runs > 1) command.push_back("--runs_per_test=" + std::to_string(runs));
+  if (fresh) command.push_back("--nocache_test_results");
   ProcessResult bazel = RunProcess(command, false);
 
   std::map<std::string, std::pair<int, int>> by_kind;  // kind -> passed, failed
