@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -110,7 +111,13 @@ ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
   ::close(devnull);
   ::close(output_fd);
   Script script(report_fd);
-  body(script);
+  try {
+    body(script);
+  } catch (const std::exception& e) {
+    script.Fail("the case threw an exception", "no exception", e.what());
+  } catch (...) {
+    script.Fail("the case threw an exception", "no exception", "an exception of unknown type");
+  }
   script.Finish(token);
   std::fflush(nullptr);
   ::_exit(0);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -71,6 +72,15 @@ TEST(CaseRunner, ExitZeroBeforeTheEndIsNotAPass) {
   });
   EXPECT_EQ(outcome.verdict, Verdict::kExitedEarly);
   EXPECT_EQ(outcome.reason, "exited with status 0 before the case finished during step 1. Exits()");
+}
+
+TEST(CaseRunner, UncaughtExceptionFailsTheCaseWithItsMessage) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    s.Call("Throws()", []() -> labkit::SysResult<int> { throw std::out_of_range("stoi"); });
+  });
+  EXPECT_EQ(outcome.verdict, Verdict::kFailed);
+  ASSERT_TRUE(outcome.failed.has_value());
+  EXPECT_EQ(outcome.failed->actual, "stoi");
 }
 
 TEST(CaseRunner, FakeOutputAndFakeRecordsEarnNothing) {
