@@ -49,7 +49,16 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
   std::filesystem::create_directories(root + "/.labkit");
   const std::string report = root + "/.labkit/check-" + lab.id + ".json";
   std::filesystem::remove(report);
-  RunProcess({root + "/bazel-bin/labs/" + lab.id + "/public_test", "--gtest_output=json:" + report}, true);
+  ProcessResult run = RunProcess(
+      {root + "/bazel-bin/labs/" + lab.id + "/public_test", "--gtest_output=json:" + report}, true);
+  if (!std::filesystem::exists(report)) {
+    std::cout << Red("The tests ended before they could report (exit status " +
+                     std::to_string(run.exit_code) + ").")
+              << " Code that runs outside a test case, such as a global object's\n"
+              << "constructor, may have called exit() or crashed. The last thing printed was:\n"
+              << run.output.substr(run.output.size() > 2000 ? run.output.size() - 2000 : 0);
+    return kExitTestsFailed;
+  }
   std::vector<judge::CaseResult> cases = judge::ReadGtestJson(report);
 
   int passed = 0, points = 0, total = 0;
