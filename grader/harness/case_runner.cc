@@ -89,6 +89,8 @@ ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
       output_open = Drain(output_fd, result.output, kOutputCap, &result.output_bytes);
     }
     if (fds[2].revents) break;  // the child has exited
+    // Without a pidfd (kernels before 5.3), both pipes closing stands in.
+    if (pidfd < 0 && !report_open && !output_open) break;
   }
   // Kill the whole process group: the child on a timeout, and anything it
   // forked that is still around in every case.
