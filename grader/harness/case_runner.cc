@@ -225,6 +225,13 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
 
+  // The case's directory differs on every run; transcripts call it $TMP.
+  for (std::string* text : {&child.report, &child.output}) {
+    for (size_t at; (at = text->find(case_dir)) != std::string::npos;) {
+      text->replace(at, std::strlen(case_dir), "$TMP");
+    }
+  }
+
   CaseOutcome outcome;
   outcome.output = child.output;
   outcome.output_bytes = child.output_bytes;

@@ -122,6 +122,23 @@ TEST(CaseRunner, ForkedChildrenDoNotOutliveTheCase) {
   ::close(alive[0]);
 }
 
+TEST(CaseRunner, TempDirsAreFreshShownAsTmpAndRemoved) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    std::string first = MakeTempDir(), second = MakeTempDir();
+    s.Note("made " + first + " and " + second);
+    s.Expect("the case directory exists", true, ::access(first.c_str(), W_OK) == 0);
+    // Reversed, so the runner's $TMP substitution leaves it for the check below.
+    std::string dir = std::getenv("LABKIT_CASE_DIR");
+    std::printf("%s", std::string(dir.rbegin(), dir.rend()).c_str());
+  });
+  EXPECT_TRUE(outcome.passed()) << outcome.Report();
+  ASSERT_FALSE(outcome.steps.empty());
+  EXPECT_EQ(outcome.steps[0], "1. made $TMP/d1 and $TMP/d2");
+  std::string case_dir(outcome.output.rbegin(), outcome.output.rend());
+  EXPECT_EQ(case_dir.rfind("/tmp/labkit-case.", 0), 0u) << case_dir;
+  EXPECT_NE(::access(case_dir.c_str(), F_OK), 0) << case_dir << " was not removed";
+}
+
 TEST(Show, EscapesBytesWithLength) {
   EXPECT_EQ(EscapeBytes(std::string("a\n\0\xff", 4)), "\"a\\n\\x00\\xff\" (4 bytes)");
   EXPECT_EQ(EscapeBytes("x"), "\"x\" (1 byte)");

@@ -98,13 +98,16 @@ int CountOpenFds() {
 
 std::string MakeTempDir() {
   const char* base = std::getenv("LABKIT_CASE_DIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/d.XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed: " + ErrnoName(errno));
+  const std::string parent = base && *base ? base : "/tmp";
+  // Numbered rather than random, so transcripts read the same on every run.
+  for (int n = 1;; ++n) {
+    std::string dir = parent + "/d" + std::to_string(n);
+    if (::mkdir(dir.c_str(), 0777) == 0) {
+      ::chmod(dir.c_str(), 0777);  // the case may drop privileges and still write here
+      return dir;
+    }
+    if (errno != EEXIST) throw std::runtime_error("mkdir " + dir + ": " + ErrnoName(errno));
   }
-  // The case may drop privileges later and still needs to write here.
-  ::chmod(pattern.c_str(), 0777);
-  return pattern;
 }
 
 void DropPrivileges() {

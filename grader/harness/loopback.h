@@ -31,7 +31,8 @@ bool WaitFor(int fd, short events, int timeout_ms);
 int CountOpenFds();
 
 // A fresh, empty directory inside the case's own directory, which the
-// runner removes when the case ends. Paths in it are short enough for sun_path.
+// runner removes when the case ends. Paths in it are short enough for sun_path,
+// and transcripts show the case's directory as $TMP.
 std::string MakeTempDir();
 
 // If running as root, becomes the unprivileged user `nobody` for the rest of

@@ -199,8 +199,9 @@ TEST(Bind, RejectsAPathLongerThanSunPath) {
 TEST(Bind, AbstractNameIsExactAndMakesNoFile) {
   RunCase({.points = 2}, [](Script& s) {
     std::string dir = harness::MakeTempDir();
-    std::string name = "labkit" + dir.substr(dir.rfind('/') + 1);
-    s.Sys("chdir(a fresh directory)", ::chdir(dir.c_str()));
+    // Abstract names are shared by every process on the host: make it unique.
+    std::string name = "labkit-test-" + std::to_string(::getpid());
+    s.Sys("chdir(\"" + dir + "\")", ::chdir(dir.c_str()));
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk("BindUnixAbstract(fd, \"" + name + "\")", [&] { return BindUnixAbstract(fd, name); });
     sockaddr_un address;
