@@ -14,6 +14,7 @@ enum ExitCode {
 
 int ListLabs(const std::string& root);
 int CheckLab(const std::string& root, const std::string& lab_query);
+int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh);
 
 }  // namespace labkit::cli

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   check->add_option("LAB", lab, "The lab: its number (01), name (socket) or folder (01_socket).")
       ->required();
 
+  CLI::App* status = app.add_subcommand(
+      "status", "Your progress: every lab's public tests, summed up, and what to do next.");
+
   int runs = 1;
   CLI::App* test = app.add_subcommand(
       "test", "Run the kit's own test suite: the harness, the reference (must score 100%), "
@@ -40,6 +43,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
+
+  // CLI11 would only say "A subcommand is required" for a misspelt one.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::cerr << "labkit: there is no command '" << argv[1] << "'; the commands are " << names
+                << " (see ./labkit --help)\n";
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);
@@ -53,6 +71,7 @@ int main(int argc, char** argv) {
   try {
     if (*list) return ListLabs(root);
     if (*check) return CheckLab(root, lab);
+    if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh);
   } catch (const UserError& e) {
     std::cerr << "labkit: " << e.what() << "\n";
