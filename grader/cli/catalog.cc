@@ -1,5 +1,6 @@
 #include "grader/cli/catalog.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -28,10 +29,12 @@ std::vector<Lab> LoadCatalog(const std::string& root) {
 }
 
 const Lab& FindLab(const std::vector<Lab>& labs, const std::string& query) {
+  // "2" and "02" name the same lab: compare numbers without leading zeros.
+  auto trim_zeros = [](const std::string& n) { return n.substr(std::min(n.find_first_not_of('0'), n.size())); };
+  const bool numeric = !query.empty() && query.find_first_not_of("0123456789") == std::string::npos;
   for (const Lab& lab : labs) {
     const std::string name = lab.id.substr(lab.id.find('_') + 1);
-    bool number_matches = !query.empty() && query.find_first_not_of("0123456789") == std::string::npos &&
-                          std::stoi(query) == std::stoi(lab.number);
+    bool number_matches = numeric && trim_zeros(query) == trim_zeros(lab.number);
     if (query == lab.id || query == name || number_matches) return lab;
   }
   std::string known;
