@@ -30,7 +30,9 @@ std::vector<Lab> LoadCatalog(const std::string& root) {
 
 const Lab& FindLab(const std::vector<Lab>& labs, const std::string& query) {
   // "2" and "02" name the same lab: compare numbers without leading zeros.
-  auto trim_zeros = [](const std::string& n) { return n.substr(std::min(n.find_first_not_of('0'), n.size())); };
+  auto trim_zeros = [](const std::string& n) {
+    return n.substr(std::min(n.find_first_not_of('0'), n.size()));
+  };
   const bool numeric = !query.empty() && query.find_first_not_of("0123456789") == std::string::npos;
   for (const Lab& lab : labs) {
     const std::string name = lab.id.substr(lab.id.find('_') + 1);
