@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -46,11 +47,12 @@ std::string Slurp(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 || std::string(argv[1]).rfind("--expect=", 0) != 0) {
+  const std::string flag = argc == 3 ? argv[1] : "";
+  if (flag != "--expect=full" && flag != "--expect=zero" && flag != "--expect=loss") {
     std::cerr << "usage: expect_outcome --expect=full|zero|loss TEST_BINARY\n";
     return 2;
   }
-  const std::string expect = std::string(argv[1]).substr(9);
+  const std::string expect = flag.substr(std::strlen("--expect="));
   const std::string binary = argv[2];
   const char* tmp = std::getenv("TEST_TMPDIR");
   const std::string dir = tmp ? tmp : "/tmp";
