@@ -62,6 +62,7 @@ bool Drain(int fd, std::string& into, size_t cap, size_t* total = nullptr) {
 
 struct ChildResult {
   bool timed_out = false;
+  int timeout_ms = 0;
   int status = 0;
   std::string report, output;
   size_t output_bytes = 0;
@@ -69,6 +70,7 @@ struct ChildResult {
 
 ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
   ChildResult result;
+  result.timeout_ms = timeout_ms;
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   bool report_open = true, output_open = true;
@@ -155,7 +157,7 @@ void Judge(const ChildResult& child, const std::string& token, CaseOutcome& outc
   const int status = child.status;
   if (child.timed_out) {
     outcome.verdict = Verdict::kTimedOut;
-    outcome.reason = "timed out" + during;
+    outcome.reason = "timed out after " + std::to_string(child.timeout_ms) + " ms" + during;
   } else if (outcome.failed) {
     outcome.verdict = Verdict::kFailed;
     outcome.reason = "expectation failed: " + outcome.failed->what;
@@ -174,9 +176,9 @@ void Judge(const ChildResult& child, const std::string& token, CaseOutcome& outc
   }
 }
 
-CaseOutcome HarnessError(const char* call) {
+CaseOutcome HarnessError(const char* call, int error) {
   CaseOutcome outcome;
-  outcome.reason = std::string("harness: ") + call + " failed: " + std::strerror(errno);
+  outcome.reason = std::string("harness: ") + call + " failed: " + std::strerror(error);
   return outcome;
 }
 
@@ -195,19 +197,28 @@ const char* VerdictName(Verdict verdict) {
 
 CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   std::fflush(nullptr);
-  int report[2], output[2];
-  if (::pipe2(report, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
-    return HarnessError("pipe");
-  }
   const std::string token = RandomToken();
   // Short, so AF_UNIX paths inside it fit in sun_path; removed after the case.
   char case_dir[] = "/tmp/labkit-case.XXXXXX";
-  if (::mkdtemp(case_dir) == nullptr) return HarnessError("mkdtemp");
-  ::chmod(case_dir, 0777);  // the case may drop privileges
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    return HarnessError("fork");
+  int report[2] = {-1, -1}, output[2] = {-1, -1};
+  pid_t pid = -1;
+  const char* failed = nullptr;
+  if (::mkdtemp(case_dir) == nullptr) {
+    failed = "mkdtemp";
+  } else if (::pipe2(report, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
+    failed = "pipe";
+  } else if ((pid = ::fork()) < 0) {
+    failed = "fork";
   }
+  if (failed != nullptr) {
+    const int error = errno;
+    for (int fd : {report[0], report[1], output[0], output[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
+    ::rmdir(case_dir);
+    return HarnessError(failed, error);
+  }
+  ::chmod(case_dir, 0777);  // the case may drop privileges
   if (pid == 0) {
     ::close(report[0]);
     ::close(output[0]);
@@ -236,10 +247,6 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   outcome.output = child.output;
   outcome.output_bytes = child.output_bytes;
   Judge(child, token, outcome);
-  if (outcome.verdict == Verdict::kTimedOut) {
-    outcome.reason = "timed out after " + std::to_string(options.timeout_ms) + " ms" +
-                     outcome.reason.substr(std::strlen("timed out"));
-  }
   return outcome;
 }
 

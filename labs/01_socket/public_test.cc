@@ -21,12 +21,10 @@ using harness::SocketType;
 
 TEST(Socket, MapsDomainsAndKindsToTheirConstants) {
   RunCase({.points = 1}, [](Script& s) {
-    s.Expect("DomainConstant(Domain::kInet)", Family(AF_INET),
-             Family(s.Call("DomainConstant(Domain::kInet)",
-                           [] { return DomainConstant(Domain::kInet); })));
-    s.Expect("KindConstant(Kind::kStream)", SocketType(SOCK_STREAM),
-             SocketType(s.Call("KindConstant(Kind::kStream)",
-                               [] { return KindConstant(Kind::kStream); })));
+    ExpectConstant(s, "DomainConstant(Domain::kInet)", Family, AF_INET,
+                   [] { return DomainConstant(Domain::kInet); });
+    ExpectConstant(s, "KindConstant(Kind::kStream)", SocketType, SOCK_STREAM,
+                   [] { return KindConstant(Kind::kStream); });
   });
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "grader/harness/loopback.h"
+#include "grader/harness/script.h"
 #include "grader/harness/show.h"
 #include "labs/01_socket/socket_lab.h"
 
@@ -25,6 +26,14 @@ inline SocketInfo KernelView(int fd) {
           harness::IntOption(fd, SOL_SOCKET, SO_TYPE),
           harness::IntOption(fd, SOL_SOCKET, SO_PROTOCOL),
           (::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0};
+}
+
+// Calls a mapping function of the code under test and compares its constant
+// with `expected` by name: Family(AF_INET), SocketType(SOCK_STREAM).
+template <typename Fn>
+void ExpectConstant(harness::Script& s, const std::string& call,
+                    harness::Named (*name)(int), int expected, Fn fn) {
+  s.Expect(call, name(expected), name(s.Call(call, fn)));
 }
 
 }  // namespace labkit::lab01

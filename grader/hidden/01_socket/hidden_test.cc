@@ -23,15 +23,12 @@ constexpr Kind kKinds[] = {Kind::kStream, Kind::kDatagram};
 
 TEST(Socket, MapsEveryDomainAndKind) {
   RunCase({.points = 1}, [](Script& s) {
-    s.Expect("DomainConstant(Domain::kUnix)", Family(AF_UNIX),
-             Family(s.Call("DomainConstant(Domain::kUnix)",
-                           [] { return DomainConstant(Domain::kUnix); })));
-    s.Expect("DomainConstant(Domain::kInet6)", Family(AF_INET6),
-             Family(s.Call("DomainConstant(Domain::kInet6)",
-                           [] { return DomainConstant(Domain::kInet6); })));
-    s.Expect("KindConstant(Kind::kDatagram)", SocketType(SOCK_DGRAM),
-             SocketType(s.Call("KindConstant(Kind::kDatagram)",
-                               [] { return KindConstant(Kind::kDatagram); })));
+    ExpectConstant(s, "DomainConstant(Domain::kUnix)", Family, AF_UNIX,
+                   [] { return DomainConstant(Domain::kUnix); });
+    ExpectConstant(s, "DomainConstant(Domain::kInet6)", Family, AF_INET6,
+                   [] { return DomainConstant(Domain::kInet6); });
+    ExpectConstant(s, "KindConstant(Kind::kDatagram)", SocketType, SOCK_DGRAM,
+                   [] { return KindConstant(Kind::kDatagram); });
   });
 }
 
