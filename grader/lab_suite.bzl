@@ -16,7 +16,7 @@ def lab_files(header, source, support = []):
     native.cc_library(
         name = "contract",
         hdrs = [header],
-        deps = ["//labs/common:sys_result"],
+        deps = ["//labs/common:sys_result", "//labs/common:unique_fd"],
         visibility = ["//visibility:public"],
     )
     native.cc_library(
@@ -72,13 +72,14 @@ def _expect(name, suite, outcome):
         deps = ["//grader/selftest:expect_outcome"],
     )
 
-def graded_lab_suite(lab, source, mutants):
+def graded_lab_suite(lab, source, mutants, alternatives = []):
     """The graded suite of `lab` and the kit's checks on it.
 
     Args:
       lab: the lab folder name, e.g. "01_socket".
       source: the student's file, e.g. "socket_lab.cc".
       mutants: patch files; each applies one classic bug to the reference.
+      alternatives: patch files; each rewrites the reference another correct way.
     """
     native.cc_library(
         name = "hidden_tests",
@@ -100,20 +101,32 @@ def graded_lab_suite(lab, source, mutants):
     _expect("skeleton_scores_zero_test", "skeleton_suite", "zero")
 
     for patch in mutants:
-        mutant = patch.split("/")[-1].replace(".patch", "")
-        native.genrule(
-            name = "mutant_%s_source" % mutant,
-            srcs = ["//solutions/%s:%s" % (lab, source), patch],
-            outs = ["mutant_%s/%s" % (mutant, source)],
-            # Copied first: patch refuses the sandbox's symlinks.
-            cmd = "cp -L $(location //solutions/%s:%s) $@ && patch --quiet --no-backup-if-mismatch $@ $(location %s)" %
-                  (lab, source, patch),
-        )
-        native.cc_library(
-            name = "mutant_" + mutant,
-            srcs = [":mutant_%s_source" % mutant],
-            copts = ["-w"],  # a mutant may leave a parameter unused
-            deps = ["//labs/%s:contract" % lab],
-        )
-        _suite_binary("mutant_%s_suite" % mutant, lab, ":mutant_" + mutant)
-        _expect("mutant_%s_loses_points_test" % mutant, "mutant_%s_suite" % mutant, "loss")
+        mutant = _patched_variant(lab, source, patch, "mutant_")
+        _expect("%s_loses_points_test" % mutant, "%s_suite" % mutant, "loss")
+
+    # Correct implementations written another way (getaddrinfo instead of
+    # inet_pton, read/write instead of recv/send, ...): the tests must test
+    # behaviour, so each of these scores full marks too.
+    for patch in alternatives:
+        alternative = _patched_variant(lab, source, patch, "alternative_")
+        _expect("%s_scores_full_test" % alternative, "%s_suite" % alternative, "full")
+
+def _patched_variant(lab, source, patch, prefix):
+    """The graded suite linked against the reference with `patch` applied."""
+    name = prefix + patch.split("/")[-1].replace(".patch", "")
+    native.genrule(
+        name = "%s_source" % name,
+        srcs = ["//solutions/%s:%s" % (lab, source), patch],
+        outs = ["%s/%s" % (name, source)],
+        # Copied first: patch refuses the sandbox's symlinks.
+        cmd = "cp -L $(location //solutions/%s:%s) $@ && patch --quiet --no-backup-if-mismatch $@ $(location %s)" %
+              (lab, source, patch),
+    )
+    native.cc_library(
+        name = name,
+        srcs = [":%s_source" % name],
+        copts = ["-w"],  # a variant may leave a parameter unused
+        deps = ["//labs/%s:contract" % lab],
+    )
+    _suite_binary("%s_suite" % name, lab, ":" + name)
+    return name
