@@ -84,7 +84,8 @@ def graded_lab_suite(lab, source, mutants, alternatives = []):
     native.cc_library(
         name = "hidden_tests",
         testonly = True,
-        srcs = ["hidden_test.cc"],
+        # hidden_test.cc, plus hidden_*.cc / hidden_*.h when a lab splits it.
+        srcs = native.glob(["hidden_test.cc", "hidden_*.cc", "hidden_*.h"]),
         deps = ["//labs/%s:test_support" % lab, _HARNESS, "@com_google_googletest//:gtest"],
         alwayslink = True,
     )
