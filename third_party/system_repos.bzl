@@ -47,3 +47,33 @@ system_headers_repository = repository_rule(
     attrs = {"package": attr.string(), "subdir": attr.string()},
     local = True,
 )
+
+def _system_library_impl(ctx):
+    header = "/usr/include/" + ctx.attr.header
+    if not ctx.path(header).exists:
+        fail("%s is missing: install Debian's %s (./labkit installs it when run as root)" %
+             (header, ctx.attr.package))
+    ctx.symlink(header, "include/" + ctx.attr.header)
+    for extra in ctx.attr.extra_headers:
+        ctx.symlink("/usr/include/" + extra, "include/" + extra)
+    ctx.file("BUILD", """
+cc_library(
+    name = "{name}",
+    hdrs = glob(["include/**"]),
+    includes = ["include"],
+    linkopts = ["-l{lib}"],
+    visibility = ["//visibility:public"],
+)
+""".format(name = ctx.name, lib = ctx.attr.lib))
+
+# A C library from a Debian -dev package: its headers plus -l<lib>.
+system_library_repository = repository_rule(
+    implementation = _system_library_impl,
+    attrs = {
+        "package": attr.string(),
+        "header": attr.string(),
+        "extra_headers": attr.string_list(),
+        "lib": attr.string(),
+    },
+    local = True,
+)

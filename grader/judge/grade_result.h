@@ -1,0 +1,49 @@
+// The one result model of a grade: the judge fills it in, every report view
+// (terminal, JSON, Gradescope, JUnit, Markdown, gradebook CSV) reads it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace labkit::judge {
+
+// One graded case: a public or hidden test of one lab.
+struct GradedCase {
+  std::string name;       // "Listen.ReusesTheAddress"
+  int score = 0;          // max_score if it passed, else 0
+  int max_score = 0;
+  std::string status;     // passed, failed, timed_out, crashed, exited_early, not_run
+  std::string reason;     // one line: why it did not pass ("" when it passed)
+  // The submission's transcript: numbered steps, with the socket calls the
+  // code under test made as indented lines beneath its step; normalized
+  // (fds, ports, temp paths) so it lines up with the reference's.
+  std::vector<std::string> transcript;
+  std::vector<std::string> reference;  // the reference's transcript of the same case
+  int divergence = -1;    // index of the first line where they differ; -1 if none
+  std::string failure;    // the failed expectation: what, expected, actual, hint
+  std::string output;     // what the code printed, capped
+  bool passed() const { return status == "passed"; }
+};
+
+struct GradedLab {
+  std::string id;         // lab folder name, e.g. "03_listen"
+  std::string title;
+  int score = 0;
+  int max_score = 0;
+  std::string status;     // ok, build_failed, missing
+  std::string detail;     // build_failed: the compiler's first errors; missing: what is missing
+  std::vector<GradedCase> cases;
+};
+
+struct GradeResult {
+  std::string submission;  // as the user named it
+  int score = 0;
+  int max_score = 0;
+  std::vector<GradedLab> labs;
+  // How cases were isolated: "bubblewrap" or a sentence saying why the jail
+  // could not start and what was used instead.
+  std::string isolation;
+  std::vector<std::string> warnings;  // staging notes: refused entries, ignored files
+};
+
+}  // namespace labkit::judge
