@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -25,6 +26,8 @@ namespace {
 constexpr size_t kOutputCap = 16 * 1024;
 constexpr size_t kReportCap = 1024 * 1024;
 
+}  // namespace
+
 std::string RandomToken() {
   unsigned char bytes[16];
   if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) std::abort();
@@ -36,6 +39,8 @@ std::string RandomToken() {
   }
   return token;
 }
+
+namespace {
 
 std::vector<std::string> SplitFields(const std::string& line) {
   std::vector<std::string> fields;
@@ -60,16 +65,10 @@ bool Drain(int fd, std::string& into, size_t cap, size_t* total = nullptr) {
   }
 }
 
-struct ChildResult {
-  bool timed_out = false;
-  int timeout_ms = 0;
-  int status = 0;
-  std::string report, output;
-  size_t output_bytes = 0;
-};
+}  // namespace
 
-ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
-  ChildResult result;
+CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
+  CaseProcess result;
   result.timeout_ms = timeout_ms;
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -105,6 +104,25 @@ ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
   return result;
 }
 
+namespace {
+
+// Runs the case's body in this process and ends it: the token goes last, so
+// only a body that ran to its end can send it.
+[[noreturn]] void RunBody(const CaseBody& body, int report_fd,
+                          const std::function<std::string()>& token) {
+  Script script(report_fd);
+  try {
+    body(script);
+  } catch (const std::exception& e) {
+    script.Fail("the case threw an exception", "no exception", e.what());
+  } catch (...) {
+    script.Fail("the case threw an exception", "no exception", "an exception of unknown type");
+  }
+  script.Finish(token());
+  std::fflush(nullptr);
+  ::_exit(0);
+}
+
 [[noreturn]] void RunChild(const CaseBody& body, int report_fd, int output_fd,
                            const std::string& token) {
   ::setpgid(0, 0);
@@ -114,46 +132,47 @@ ChildResult Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
   ::dup2(output_fd, STDERR_FILENO);
   ::close(devnull);
   ::close(output_fd);
-  Script script(report_fd);
-  try {
-    body(script);
-  } catch (const std::exception& e) {
-    script.Fail("the case threw an exception", "no exception", e.what());
-  } catch (...) {
-    script.Fail("the case threw an exception", "no exception", "an exception of unknown type");
-  }
-  script.Finish(token);
-  std::fflush(nullptr);
-  ::_exit(0);
+  RunBody(body, report_fd, [&token] { return token; });
 }
 
-void Judge(const ChildResult& child, const std::string& token, CaseOutcome& outcome) {
+}  // namespace
+
+void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& outcome) {
   bool finished = false;
-  std::string running;  // a call of the code under test that never returned
+  int step = 0;
+  int running = -1;  // the step whose call of the code under test has not returned
   std::istringstream lines(child.report);
   std::string line;
   while (std::getline(lines, line)) {
     std::vector<std::string> f = SplitFields(line);
     if (f.size() < 2) continue;
     const std::string& kind = f[0];
-    std::string number = std::to_string(outcome.steps.size() + 1) + ". ";
+    std::string number = std::to_string(++step) + ". ";
     if (kind == "N") {
       outcome.steps.push_back(number + f[1]);
     } else if (kind == "B") {
       outcome.steps.push_back(number + f[1]);
-      running = outcome.steps.back();
-    } else if (kind == "E" && !outcome.steps.empty()) {
-      outcome.steps.back() += " -> " + f[1];
-      running.clear();
+      running = static_cast<int>(outcome.steps.size()) - 1;
+    } else if (kind == "E" && running >= 0) {
+      outcome.steps[running] += " -> " + f[1];
+      running = -1;
+      --step;
+    } else if (kind == "S") {
+      outcome.steps.push_back(std::string(kCallIndent) + f[1]);
+      --step;
     } else if (kind == "C" && f.size() >= 3) {
       outcome.steps.push_back(number + "check " + f[1] + ": " + f[2]);
     } else if (kind == "F" && f.size() >= 4) {
       outcome.failed = Expectation{f[1], f[2], f[3], f.size() > 4 ? f[4] : ""};
+      --step;
     } else if (kind == "P") {
       finished = f[1] == token;
+      --step;
+    } else {
+      --step;
     }
   }
-  std::string during = running.empty() ? "" : " during step " + running;
+  std::string during = running < 0 ? "" : " during step " + outcome.steps[running];
   const int status = child.status;
   if (child.timed_out) {
     outcome.verdict = Verdict::kTimedOut;
@@ -175,6 +194,8 @@ void Judge(const ChildResult& child, const std::string& token, CaseOutcome& outc
                      " before the case finished" + during;
   }
 }
+
+namespace {
 
 CaseOutcome HarnessError(const char* call, int error) {
   CaseOutcome outcome;
@@ -230,7 +251,7 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   ::close(output[1]);
   ::fcntl(report[0], F_SETFL, O_NONBLOCK);
   ::fcntl(output[0], F_SETFL, O_NONBLOCK);
-  ChildResult child = Supervise(pid, report[0], output[0], options.timeout_ms);
+  CaseProcess child = Supervise(pid, report[0], output[0], options.timeout_ms);
   ::close(report[0]);
   ::close(output[0]);
   std::error_code ignored;
@@ -246,7 +267,7 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body) {
   CaseOutcome outcome;
   outcome.output = child.output;
   outcome.output_bytes = child.output_bytes;
-  Judge(child, token, outcome);
+  JudgeCase(child, token, outcome);
   return outcome;
 }
 
@@ -270,7 +291,44 @@ std::string CaseOutcome::Report() const {
   return text;
 }
 
+namespace {
+
+int FdFromEnvironment(const char* name) {
+  const char* value = std::getenv(name);
+  return value ? std::atoi(value) : -1;
+}
+
+// The token arrives on a pipe the grader filled before starting the case,
+// and is read only once the body has run to its end.
+std::string ReadToken(int fd) {
+  std::string token;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') token += c;
+  return token;
+}
+
+}  // namespace
+
 void RunCase(const CaseOptions& options, const CaseBody& body) {
+  const char* mode = std::getenv(kGradeModeVariable);
+  if (mode != nullptr && std::string_view(mode) == "list") {
+    // The grader asks the reference's binary what each case is worth.
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string line = std::string("L\x1f") + test->test_suite_name() + "." + test->name() +
+                       "\x1f" + std::to_string(options.points) + "\x1f" +
+                       std::to_string(options.timeout_ms) + "\n";
+    if (::write(FdFromEnvironment(kReportFdVariable), line.data(), line.size()) < 0) {
+      ADD_FAILURE() << "cannot write the case list";
+    }
+    return;
+  }
+  if (mode != nullptr && std::string_view(mode) == "run") {
+    // The grader runs one case per process, jailed, and judges it itself.
+    int report_fd = FdFromEnvironment(kReportFdVariable);
+    int token_fd = FdFromEnvironment(kTokenFdVariable);
+    std::fflush(nullptr);
+    RunBody(body, report_fd, [token_fd] { return ReadToken(token_fd); });
+  }
   CaseOutcome outcome = RunIsolated(options, body);
   ::testing::Test::RecordProperty("points", options.points);
   ::testing::Test::RecordProperty("verdict", VerdictName(outcome.verdict));

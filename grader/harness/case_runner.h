@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +48,42 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body);
 
 // GoogleTest glue: records the case's points as the "points" property (and
 // its verdict and reason), and fails the current test with the transcript.
+//
+// Under the grader (environment variable LABKIT_GRADE_MODE):
+//   list  the case only writes "L<name><points><timeout_ms>" to the fd in
+//         LABKIT_REPORT_FD; the grader asks the reference's binary, never a
+//         submission's, what each case is worth;
+//   run   the case runs here, unforked: the grader started this process for
+//         it, jailed, and judges it with JudgeCase from the outside. The
+//         token is read from LABKIT_TOKEN_FD once the body has finished.
 void RunCase(const CaseOptions& options, const CaseBody& body);
+
+inline constexpr const char* kGradeModeVariable = "LABKIT_GRADE_MODE";
+inline constexpr const char* kReportFdVariable = "LABKIT_REPORT_FD";
+inline constexpr const char* kTokenFdVariable = "LABKIT_TOKEN_FD";
+// Lines of a transcript that show a socket call of the code under test
+// start with this, under the step that made it.
+inline constexpr const char* kCallIndent = "     | ";
+
+// What the supervisor saw of one case's process.
+struct CaseProcess {
+  bool timed_out = false;
+  int timeout_ms = 0;
+  int status = 0;  // as from waitpid
+  std::string report, output;
+  size_t output_bytes = 0;
+};
+
+// Waits for the process group `pid` leads (bounded by timeout_ms) while
+// draining its report and output pipes (non-blocking; output capped), then
+// kills the whole group and reaps `pid`.
+CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms);
+
+// Turns what a case's process left (its records, exit status, timeout) into
+// a verdict. Only a report ending in `token` and an exit status of 0 pass.
+void JudgeCase(const CaseProcess& process, const std::string& token, CaseOutcome& outcome);
+
+// 32 random hex digits: the per-case secret a finished case sends last.
+std::string RandomToken();
 
 }  // namespace labkit::harness

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "grader/harness/call_recorder.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -41,9 +43,15 @@ int Script::Sys(std::string_view what, int result) {
   return result;
 }
 
-void Script::Begin(std::string_view what) { Write('B', {what}); }
+void Script::Begin(std::string_view what) {
+  Write('B', {what});
+  StartRecording(report_fd_);
+}
 
-void Script::End(std::string_view outcome) { Write('E', {outcome}); }
+void Script::End(std::string_view outcome) {
+  StopRecording();
+  Write('E', {outcome});
+}
 
 void Script::Check(std::string_view what, std::string_view actual) {
   Write('C', {what, actual});
@@ -60,6 +68,7 @@ void Script::ExpectTrue(std::string_view what, bool condition, std::string_view 
 
 void Script::Fail(std::string_view what, std::string_view expected,
                   std::string_view actual, std::string_view hint) {
+  StopRecording();  // a failure can come from inside a call (an exception)
   Write('F', {what, expected, actual, hint});
   std::fflush(nullptr);
   ::_exit(kFailedExpectationExit);
