@@ -88,6 +88,8 @@ def graded_lab_suite(lab, source, mutants, alternatives = []):
         srcs = native.glob(["hidden_test.cc", "hidden_*.cc", "hidden_*.h"]),
         deps = ["//labs/%s:test_support" % lab, _HARNESS, "@com_google_googletest//:gtest"],
         alwayslink = True,
+        # The grader links it with a submission's code in @submission.
+        visibility = ["//visibility:public"],
     )
     native.cc_library(
         name = "reference",

@@ -326,6 +326,7 @@ void RunCase(const CaseOptions& options, const CaseBody& body) {
     // The grader runs one case per process, jailed, and judges it itself.
     int report_fd = FdFromEnvironment(kReportFdVariable);
     int token_fd = FdFromEnvironment(kTokenFdVariable);
+    if (const char* dir = std::getenv("LABKIT_CASE_DIR")) ::mkdir(dir, 0777);
     std::fflush(nullptr);
     RunBody(body, report_fd, [token_fd] { return ReadToken(token_fd); });
   }

@@ -1,0 +1,185 @@
+#include "grader/build/build_stage.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace labkit::build {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr int kErrorLinesShown = 20;
+
+struct BazelRun {
+  int exit_code = -1;
+  std::string output;
+  std::vector<nlohmann::json> events;
+};
+
+// Runs `bazel build` quietly in `root` with the build event stream on.
+BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targets,
+                  const std::string& staged_dir) {
+  char events_template[] = "/tmp/labkit-events.XXXXXX";
+  int events_fd = ::mkstemp(events_template);
+  if (events_fd < 0) throw std::runtime_error("cannot create a temporary file");
+  ::close(events_fd);
+  const std::string events_path = events_template;
+  std::vector<std::string> args = {"bazel", "build", "--keep_going", "--noshow_progress",
+                                   "--color=no", "--build_event_json_file=" + events_path};
+  args.insert(args.end(), targets.begin(), targets.end());
+  int output[2];
+  if (::pipe(output) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(output[1], STDOUT_FILENO);
+    ::dup2(output[1], STDERR_FILENO);
+    ::close(output[0]);
+    if (::chdir(root.c_str()) != 0) ::_exit(126);
+    if (!staged_dir.empty()) ::setenv("LABKIT_SUBMISSION", staged_dir.c_str(), 1);
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execvp("bazel", argv.data());
+    ::_exit(127);
+  }
+  ::close(output[1]);
+  BazelRun run;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(output[0], buffer, sizeof buffer)) > 0;) run.output.append(buffer, n);
+  ::close(output[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream in(events_path);
+  for (std::string line; std::getline(in, line);) {
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (!event.is_discarded()) run.events.push_back(std::move(event));
+  }
+  fs::remove(events_path);
+  if (run.exit_code == 127) throw std::runtime_error("bazel is not installed");
+  return run;
+}
+
+std::string PathFromUri(const std::string& uri) {
+  const std::string prefix = "file://";
+  return uri.rfind(prefix, 0) == 0 ? uri.substr(prefix.size()) : uri;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The first lines of a compiler's output, with Bazel's paths made short.
+std::string FirstErrors(std::string text) {
+  const std::string prefix = "external/submission/";
+  for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
+  std::istringstream lines(text);
+  std::string shown;
+  int count = 0;
+  for (std::string line; std::getline(lines, line) && count < kErrorLinesShown; ++count) {
+    shown += line + "\n";
+  }
+  return shown;
+}
+
+// "@submission//:03_listen_suite" -> "03_listen"; "" if not a submission label.
+std::string LabOfLabel(const std::string& label, const std::vector<std::string>& lab_ids) {
+  size_t colon = label.rfind(':');
+  if (label.rfind("@submission//", 0) != 0 || colon == std::string::npos) return "";
+  std::string name = label.substr(colon + 1);
+  for (const std::string& id : lab_ids) {
+    if (name == id || name == id + "_suite") return id;
+  }
+  return "";
+}
+
+// Copies a built binary where the case users can read it.
+std::string CopyOut(const std::string& from, const std::string& out_dir, const std::string& name) {
+  const std::string to = out_dir + "/" + name;
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  fs::permissions(to, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                          fs::perms::others_read | fs::perms::others_exec);
+  return to;
+}
+
+}  // namespace
+
+std::map<std::string, LabBuild> BuildSubmission(const std::string& root,
+                                                const std::string& staged_dir,
+                                                const std::vector<std::string>& lab_ids,
+                                                const std::string& out_dir) {
+  std::map<std::string, LabBuild> builds;
+  if (lab_ids.empty()) return builds;
+  std::vector<std::string> targets;
+  for (const std::string& id : lab_ids) {
+    targets.push_back("@submission//:" + id + "_suite");
+    builds[id] = LabBuild{};
+  }
+  BazelRun run = RunBazel(root, targets, staged_dir);
+  for (const nlohmann::json& event : run.events) {
+    const nlohmann::json& id = event["id"];
+    if (id.contains("targetCompleted") && event.contains("completed")) {
+      std::string lab = LabOfLabel(id["targetCompleted"].value("label", ""), lab_ids);
+      const nlohmann::json& completed = event["completed"];
+      if (lab.empty() || !completed.value("success", false)) continue;
+      for (const nlohmann::json& file : completed.value("importantOutput", nlohmann::json::array())) {
+        std::string path = PathFromUri(file.value("uri", ""));
+        if (fs::path(path).filename() == lab + "_suite") {
+          builds[lab].binary = CopyOut(path, out_dir, lab + "_suite");
+          builds[lab].built = true;
+        }
+      }
+    } else if (id.contains("actionCompleted") && event.contains("action")) {
+      const nlohmann::json& action = event["action"];
+      std::string lab = LabOfLabel(action.value("label", ""), lab_ids);
+      if (lab.empty() || action.value("success", true) || !builds[lab].errors.empty()) continue;
+      if (action.contains("stderr")) {
+        builds[lab].errors = FirstErrors(ReadFile(PathFromUri(action["stderr"].value("uri", ""))));
+      }
+    }
+  }
+  for (auto& [lab, build] : builds) {
+    if (!build.built && build.errors.empty()) {
+      // No action failed, yet no binary: say what Bazel said.
+      build.errors = FirstErrors(run.output);
+    }
+  }
+  return builds;
+}
+
+std::map<std::string, std::string> BuildKitTargets(const std::string& root,
+                                                   const std::vector<std::string>& labels,
+                                                   const std::string& out_dir) {
+  BazelRun run = RunBazel(root, labels, "");
+  if (run.exit_code != 0) {
+    throw std::runtime_error("the kit's own targets did not build:\n" + FirstErrors(run.output));
+  }
+  std::map<std::string, std::string> copies;
+  for (const nlohmann::json& event : run.events) {
+    if (!event["id"].contains("targetCompleted") || !event.contains("completed")) continue;
+    std::string label = event["id"]["targetCompleted"].value("label", "");
+    for (const nlohmann::json& file :
+         event["completed"].value("importantOutput", nlohmann::json::array())) {
+      std::string path = PathFromUri(file.value("uri", ""));
+      std::string name = label.substr(label.find("//") + 2);
+      for (char& c : name) c = (c == '/' || c == ':') ? '_' : c;
+      if (fs::path(path).filename() == label.substr(label.rfind(':') + 1)) {
+        copies[label] = CopyOut(path, out_dir, name);
+      }
+    }
+  }
+  return copies;
+}
+
+}  // namespace labkit::build

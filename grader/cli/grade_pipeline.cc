@@ -1,0 +1,164 @@
+#include "grader/cli/grade_pipeline.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "grader/build/build_stage.h"
+#include "grader/judge/compare.h"
+#include "grader/stage/stage.h"
+
+namespace labkit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// FNV-1a of a file's bytes: the cache key of a reference binary.
+std::string Fingerprint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  uint64_t hash = 1469598103934665603ull;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      hash = (hash ^ static_cast<unsigned char>(buffer[i])) * 1099511628211ull;
+    }
+  }
+  return std::to_string(hash);
+}
+
+std::string MakeWorkDir() {
+  char dir[] = "/tmp/labkit-grade.XXXXXX";
+  if (::mkdtemp(dir) == nullptr) throw std::runtime_error("cannot create a work folder in /tmp");
+  ::chmod(dir, 0755);  // the case users read the binaries in it
+  return dir;
+}
+
+}  // namespace
+
+Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
+    : root_(root), labs_(std::move(labs)), workers_(workers), work_dir_(MakeWorkDir()) {
+  std::vector<std::string> targets = {"//grader/run:case_launcher"};
+  for (const Lab& lab : labs_) targets.push_back("//grader/hidden/" + lab.id + ":reference_suite");
+  std::map<std::string, std::string> built = build::BuildKitTargets(root_, targets, work_dir_);
+  isolation_ = run::ProbeIsolation(built.at("//grader/run:case_launcher"));
+  for (const Lab& lab : labs_) {
+    references_[lab.id].binary = built.at("//grader/hidden/" + lab.id + ":reference_suite");
+  }
+  PrepareReferences();
+}
+
+Grader::~Grader() {
+  std::error_code ignored;
+  fs::remove_all(work_dir_, ignored);
+}
+
+// Each lab's case list comes from the reference's binary (trusted), and
+// each case's reference transcript from running it exactly as a
+// submission's would run; both are cached until the binary changes.
+void Grader::PrepareReferences() {
+  const std::string cache_path = root_ + "/.labkit/reference-transcripts.json";
+  nlohmann::json cache = nlohmann::json::object();
+  if (std::ifstream in(cache_path); in) {
+    cache = nlohmann::json::parse(in, nullptr, false);
+    if (cache.is_discarded() || !cache.is_object()) cache = nlohmann::json::object();
+  }
+  bool changed = false;
+  for (auto& [id, reference] : references_) {
+    const std::string key = Fingerprint(reference.binary) + (isolation_.jailed ? "-jail" : "-bare");
+    reference.cases = run::ListCases(reference.binary);
+    nlohmann::json& entry = cache[id];
+    if (entry.value("key", "") == key &&
+        entry["transcripts"].size() == reference.cases.size()) {
+      reference.transcripts =
+          entry["transcripts"].get<std::vector<std::vector<std::string>>>();
+      continue;
+    }
+    for (const harness::CaseOutcome& outcome :
+         run::RunCases(isolation_, reference.binary, reference.cases, workers_)) {
+      reference.transcripts.push_back(judge::NormalizedTranscript(outcome));
+    }
+    entry = {{"key", key}, {"transcripts", reference.transcripts}};
+    changed = true;
+  }
+  if (changed) {
+    fs::create_directories(root_ + "/.labkit");
+    std::ofstream(cache_path) << cache.dump() << "\n";
+  }
+}
+
+judge::GradeResult Grader::Grade(const std::string& submission) {
+  judge::GradeResult result;
+  result.submission = submission;
+  result.isolation = isolation_.note;
+
+  // Stage.
+  const std::string stage_dir = work_dir_ + "/stage-" + std::to_string(++submissions_graded_);
+  fs::create_directories(stage_dir);
+  std::vector<stage::RubricLab> rubric;
+  for (const Lab& lab : labs_) rubric.push_back({lab.id, lab.files});
+  stage::StageResult staged;
+  try {
+    staged = stage::StageSubmission(submission, rubric, stage_dir);
+  } catch (const stage::StageError& e) {
+    throw UserError(e.what());
+  }
+  result.warnings = staged.warnings;
+
+  // Build every complete lab in one Bazel run; each fails on its own.
+  std::vector<std::string> complete;
+  for (const stage::StagedLab& lab : staged.labs) {
+    if (lab.complete) complete.push_back(lab.id);
+  }
+  const std::string bin_dir = stage_dir + "/bin";
+  fs::create_directories(bin_dir);
+  std::map<std::string, build::LabBuild> builds =
+      build::BuildSubmission(root_, stage_dir, complete, bin_dir);
+
+  // Run and judge.
+  for (size_t i = 0; i < labs_.size(); ++i) {
+    const Lab& lab = labs_[i];
+    const LabReference& reference = references_.at(lab.id);
+    judge::GradedLab graded{lab.id, lab.title, 0, 0, "ok", "", {}};
+    for (const run::CaseInfo& info : reference.cases) graded.max_score += info.points;
+    auto build = builds.find(lab.id);
+    if (!staged.labs[i].complete) {
+      graded.status = "missing";
+      graded.detail = "not in the submission: ";
+      for (const std::string& file : staged.labs[i].missing) {
+        graded.detail += "labs/" + lab.id + "/" + file + " ";
+      }
+    } else if (build == builds.end() || !build->second.built) {
+      graded.status = "build_failed";
+      graded.detail = build == builds.end() ? "" : build->second.errors;
+    }
+    if (graded.status != "ok") {
+      for (const run::CaseInfo& info : reference.cases) {
+        graded.cases.push_back({info.name, 0, info.points, "not_run",
+                                graded.status == "missing" ? "the lab's file is missing"
+                                                           : "the lab did not compile",
+                                {}, {}, -1, "", ""});
+      }
+    } else {
+      std::vector<harness::CaseOutcome> outcomes =
+          run::RunCases(isolation_, build->second.binary, reference.cases, workers_);
+      for (size_t c = 0; c < outcomes.size(); ++c) {
+        graded.cases.push_back(judge::JudgeAgainstReference(
+            reference.cases[c].name, reference.cases[c].points, outcomes[c],
+            reference.transcripts[c]));
+        graded.score += graded.cases.back().score;
+      }
+    }
+    result.score += graded.score;
+    result.max_score += graded.max_score;
+    result.labs.push_back(std::move(graded));
+  }
+  std::error_code ignored;
+  fs::remove_all(stage_dir, ignored);
+  return result;
+}
+
+}  // namespace labkit::cli

@@ -1,0 +1,49 @@
+// The grading pipeline: stage -> build -> run -> judge, for one submission
+// at a time, with everything that does not depend on the submission (the
+// reference suites, their case lists and transcripts, the jail probe) done
+// once per Grader and the reference transcripts cached on disk.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "grader/cli/catalog.h"
+#include "grader/judge/grade_result.h"
+#include "grader/run/jail.h"
+#include "grader/run/run_stage.h"
+
+namespace labkit::cli {
+
+class Grader {
+ public:
+  // Builds the kit's own pieces for `labs`; `workers` cases run at once.
+  Grader(const std::string& root, std::vector<Lab> labs, int workers);
+  ~Grader();
+  Grader(const Grader&) = delete;
+  Grader& operator=(const Grader&) = delete;
+
+  // Grades one submission (see stage.h for what it may be). Throws
+  // UserError when the submission cannot be read at all.
+  judge::GradeResult Grade(const std::string& submission);
+
+  const std::string& isolation_note() const { return isolation_.note; }
+
+ private:
+  struct LabReference {
+    std::string binary;
+    std::vector<run::CaseInfo> cases;
+    std::vector<std::vector<std::string>> transcripts;  // per case, normalized
+  };
+  void PrepareReferences();
+
+  std::string root_;
+  std::vector<Lab> labs_;
+  int workers_;
+  std::string work_dir_;
+  run::Isolation isolation_;
+  std::map<std::string, LabReference> references_;
+  int submissions_graded_ = 0;
+};
+
+}  // namespace labkit::cli

@@ -1,0 +1,82 @@
+#include "grader/judge/compare.h"
+
+#include <map>
+#include <regex>
+
+namespace labkit::judge {
+namespace {
+
+// Replaces each distinct value `pattern` captures (group 2) with
+// `label` + its order of first appearance, keeping group 1 (the context).
+std::string Renumber(const std::string& line, const std::regex& pattern,
+                     std::map<std::string, int>& seen, const std::string& label,
+                     int minimum = 0) {
+  std::string out;
+  auto begin = std::sregex_iterator(line.begin(), line.end(), pattern);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& match = *it;
+    const std::string value = match[2].str();
+    if (std::stol(value) < minimum) continue;
+    auto [entry, added] = seen.emplace(value, static_cast<int>(seen.size()) + 1);
+    out += line.substr(last, match.position(0) - last);
+    out += match[1].str() + label + std::to_string(entry->second);
+    last = match.position(0) + match.length(0);
+  }
+  return out + line.substr(last);
+}
+
+}  // namespace
+
+std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcome) {
+  static const std::regex kFd(R"((\bfd )(\d+))");
+  static const std::regex kPort(R"((:|port |port: )(\d{4,5})\b)");
+  std::map<std::string, int> fds, ports;
+  std::vector<std::string> lines = outcome.steps;
+  if (outcome.failed) {
+    lines.push_back(">>> " + outcome.failed->what);
+    lines.push_back("    expected: " + outcome.failed->expected);
+    lines.push_back("    actual:   " + outcome.failed->actual);
+  } else if (!outcome.passed()) {
+    lines.push_back(">>> " + outcome.reason);
+  }
+  for (std::string& line : lines) {
+    if (line.rfind(harness::kCallIndent, 0) == 0) line = Renumber(line, kFd, fds, "fd#");
+    line = Renumber(line, kPort, ports, "P", 1024);
+  }
+  return lines;
+}
+
+int FirstDivergence(const std::vector<std::string>& yours,
+                    const std::vector<std::string>& reference) {
+  size_t common = std::min(yours.size(), reference.size());
+  for (size_t i = 0; i < common; ++i) {
+    if (yours[i] != reference[i]) return static_cast<int>(i);
+  }
+  return yours.size() == reference.size() ? -1 : static_cast<int>(common);
+}
+
+GradedCase JudgeAgainstReference(const std::string& name, int points,
+                                 const harness::CaseOutcome& outcome,
+                                 const std::vector<std::string>& reference) {
+  GradedCase graded;
+  graded.name = name;
+  graded.max_score = points;
+  graded.status = harness::VerdictName(outcome.verdict);
+  graded.score = outcome.passed() ? points : 0;
+  graded.reason = outcome.passed() ? "" : outcome.reason;
+  graded.output = outcome.output;
+  if (outcome.failed) {
+    graded.failure = outcome.failed->what + "\n  expected: " + outcome.failed->expected +
+                     "\n  actual:   " + outcome.failed->actual;
+    if (!outcome.failed->hint.empty()) graded.failure += "\n  hint:     " + outcome.failed->hint;
+  }
+  if (!outcome.passed()) {
+    graded.transcript = NormalizedTranscript(outcome);
+    graded.reference = reference;
+    graded.divergence = FirstDivergence(graded.transcript, graded.reference);
+  }
+  return graded;
+}
+
+}  // namespace labkit::judge

@@ -1,0 +1,69 @@
+// case_launcher: the trusted first process inside the jail.
+//
+//   case_launcher STATUS_FD CPU_SECONDS MEMORY_BYTES PROCESSES FILE_BYTES -- PROGRAM ARGS...
+//
+// Starts PROGRAM (a test binary holding untrusted code) with rlimits, waits
+// for it, and writes its raw wait status to STATUS_FD as one decimal line.
+// The jail's own exit code cannot tell a SIGSEGV from exit(139); this can.
+// It runs as PID 1 of the jail's pid namespace, so when it exits every
+// process the case left behind is killed by the kernel.
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+void Limit(int resource, rlim_t value) {
+  rlimit limit{value, value};
+  ::setrlimit(resource, &limit);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 8 || std::strcmp(argv[6], "--") != 0) {
+    std::fprintf(stderr,
+                 "usage: case_launcher STATUS_FD CPU_SECONDS MEMORY_BYTES PROCESSES "
+                 "FILE_BYTES -- PROGRAM ARGS...\n");
+    return 2;
+  }
+  const int status_fd = std::atoi(argv[1]);
+  // Not dumpable: the case's processes (same user) cannot open this one's
+  // descriptors through /proc and forge the status.
+  ::prctl(PR_SET_DUMPABLE, 0);
+  pid_t child = ::fork();
+  if (child < 0) return 3;
+  if (child == 0) {
+    ::close(status_fd);
+    Limit(RLIMIT_CPU, std::strtoull(argv[2], nullptr, 10));
+    Limit(RLIMIT_AS, std::strtoull(argv[3], nullptr, 10));
+    Limit(RLIMIT_NPROC, std::strtoull(argv[4], nullptr, 10));
+    Limit(RLIMIT_FSIZE, std::strtoull(argv[5], nullptr, 10));
+    Limit(RLIMIT_NOFILE, 256);
+    Limit(RLIMIT_CORE, 0);
+    ::execv(argv[7], argv + 7);
+    std::perror("case_launcher: exec");
+    ::_exit(127);
+  }
+  // As PID 1, orphans are reparented here: reap them until the case ends.
+  int status = 0;
+  while (true) {
+    int any = 0;
+    pid_t done = ::waitpid(-1, &any, 0);
+    if (done == child) {
+      status = any;
+      break;
+    }
+    if (done < 0 && errno != EINTR) return 4;
+  }
+  std::string line = std::to_string(status) + "\n";
+  if (::write(status_fd, line.data(), line.size()) < 0) return 5;
+  return 0;
+}

@@ -1,0 +1,224 @@
+#include "grader/run/jail.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace labkit::run {
+namespace {
+
+// Each worker's cases run as a user of their own, so RLIMIT_NPROC (counted
+// per user) stops a fork bomb without starving the other worker.
+constexpr uid_t kFirstCaseUser = 61000;
+constexpr int kStartupMarginMs = 500;  // starting the jail is part of the bound
+constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
+constexpr const char* kCpuSeconds = "10";
+constexpr const char* kMemoryBytes = "1073741824";
+constexpr const char* kProcesses = "64";
+constexpr const char* kFileBytes = "16777216";
+// Inside the jail the fds are always these numbers.
+constexpr int kReportFd = 3, kTokenFd = 4, kStatusFd = 5;
+
+bool IsRoot() { return ::geteuid() == 0; }
+
+std::vector<std::string> JailArguments(const std::string& launcher, const std::string& binary) {
+  return {"bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
+          "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+          "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+          "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--tmpfs", "/tmp",
+          "--ro-bind", launcher, "/labkit/case_launcher", "--ro-bind", binary, "/labkit/suite",
+          "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
+          "--setenv", "HOME", "/tmp", "--setenv", "LABKIT_CASE_DIR", kCaseDirInJail,
+          "--setenv", "LABKIT_GRADE_MODE", "run",
+          "--setenv", "LABKIT_REPORT_FD", std::to_string(kReportFd),
+          "--setenv", "LABKIT_TOKEN_FD", std::to_string(kTokenFd),
+          "/labkit/case_launcher"};
+}
+
+// Moves `fds` to exactly 3, 4, 5 (in order) without one clobbering another.
+void PlaceFds(std::initializer_list<int> fds) {
+  std::vector<int> high;
+  for (int fd : fds) high.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
+  int target = kReportFd;
+  for (int fd : high) ::dup2(fd, target++);  // dup2 clears close-on-exec
+}
+
+// Never returns: becomes the case's jail (or, degraded, its launcher).
+[[noreturn]] void StartCase(const Isolation& isolation, const CaseToRun& spec,
+                            const std::string& case_dir, int output_fd, int report_fd,
+                            int token_fd, int status_fd) {
+  ::setpgid(0, 0);
+  int devnull = ::open("/dev/null", O_RDONLY);
+  ::dup2(devnull, STDIN_FILENO);
+  ::dup2(output_fd, STDOUT_FILENO);
+  ::dup2(output_fd, STDERR_FILENO);
+  PlaceFds({report_fd, token_fd, status_fd});
+  if (IsRoot()) {
+    uid_t user = kFirstCaseUser + spec.slot;
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
+        ::setresuid(user, user, user) != 0) {
+      ::_exit(126);
+    }
+  }
+  std::vector<std::string> args;
+  if (isolation.jailed) {
+    args = JailArguments(isolation.launcher, spec.binary);
+  } else {
+    ::clearenv();
+    ::setenv("PATH", "/usr/bin", 1);
+    ::setenv("HOME", case_dir.c_str(), 1);
+    ::setenv("LABKIT_CASE_DIR", (case_dir + "/case").c_str(), 1);
+    ::setenv("LABKIT_GRADE_MODE", "run", 1);
+    ::setenv("LABKIT_REPORT_FD", std::to_string(kReportFd).c_str(), 1);
+    ::setenv("LABKIT_TOKEN_FD", std::to_string(kTokenFd).c_str(), 1);
+    if (::chdir(case_dir.c_str()) != 0) ::_exit(126);
+    args = {isolation.launcher};
+  }
+  for (std::string arg : {std::to_string(kStatusFd), std::string(kCpuSeconds),
+                          std::string(kMemoryBytes), std::string(kProcesses),
+                          std::string(kFileBytes), std::string("--")}) {
+    args.push_back(arg);
+  }
+  args.push_back(isolation.jailed ? "/labkit/suite" : spec.binary);
+  args.push_back("--gtest_filter=" + spec.name);
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  ::_exit(127);
+}
+
+// Without a pid namespace, a case's daemon could outlive it: kill every
+// process of the case's own user (only possible, and only needed, as root).
+void KillLeftovers(int slot) {
+  if (!IsRoot()) return;
+  pid_t killer = ::fork();
+  if (killer == 0) {
+    uid_t user = kFirstCaseUser + slot;
+    if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
+      ::kill(-1, SIGKILL);
+    }
+    ::_exit(0);
+  }
+  if (killer > 0) ::waitpid(killer, nullptr, 0);
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+harness::CaseOutcome HarnessProblem(const std::string& what) {
+  harness::CaseOutcome outcome;
+  outcome.verdict = harness::Verdict::kFailed;
+  outcome.reason = "the grader could not run this case: " + what;
+  return outcome;
+}
+
+}  // namespace
+
+harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
+  const std::string token = harness::RandomToken();
+  char dir_template[] = "/tmp/labkit-run.XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) return HarnessProblem("mkdtemp failed");
+  const std::string case_dir = dir_template;
+  ::chmod(case_dir.c_str(), 0777);  // the case runs as its own user
+  int output[2], report[2], token_pipe[2], status[2];
+  for (int* pipe : {output, report, token_pipe, status}) {
+    if (::pipe2(pipe, O_CLOEXEC) != 0) return HarnessProblem("pipe failed");
+  }
+  std::string line = token + "\n";
+  bool token_written = ::write(token_pipe[1], line.data(), line.size()) ==
+                       static_cast<ssize_t>(line.size());
+  ::close(token_pipe[1]);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    StartCase(isolation, spec, case_dir, output[1], report[1], token_pipe[0], status[1]);
+  }
+  for (int fd : {output[1], report[1], token_pipe[0], status[1]}) ::close(fd);
+  harness::CaseProcess process;
+  if (pid > 0) {
+    ::setpgid(pid, pid);
+    ::fcntl(output[0], F_SETFL, O_NONBLOCK);
+    ::fcntl(report[0], F_SETFL, O_NONBLOCK);
+    process = harness::Supervise(pid, report[0], output[0], spec.timeout_ms + kStartupMarginMs);
+  }
+  // The launcher's line is the case's true wait status; the jail's own exit
+  // status only tells that the launcher ended (or was killed on a timeout).
+  char buffer[32] = {};
+  ssize_t n = ::read(status[0], buffer, sizeof buffer - 1);
+  bool has_status = n > 0 && std::strchr(buffer, '\n') != nullptr;
+  for (int fd : {output[0], report[0], status[0]}) ::close(fd);
+  if (!isolation.jailed) KillLeftovers(spec.slot);
+  std::error_code ignored;
+  std::filesystem::remove_all(case_dir, ignored);
+  if (pid < 0 || !token_written) return HarnessProblem("fork failed");
+
+  const std::string shown_dir = isolation.jailed ? kCaseDirInJail : case_dir + "/case";
+  ReplaceAll(process.report, shown_dir, "$TMP");
+  ReplaceAll(process.output, shown_dir, "$TMP");
+  if (has_status) {
+    process.status = std::atoi(buffer);
+  } else if (!process.timed_out) {
+    return HarnessProblem("the jail did not start (exit status " +
+                          std::to_string(WEXITSTATUS(process.status)) + ")");
+  }
+  harness::CaseOutcome outcome;
+  outcome.output = process.output;
+  outcome.output_bytes = process.output_bytes;
+  harness::JudgeCase(process, token, outcome);
+  return outcome;
+}
+
+Isolation ProbeIsolation(const std::string& launcher) {
+  Isolation isolation{true, launcher, ""};
+  // The launcher run on itself with no arguments prints its usage and exits
+  // with 2: enough to prove the jail starts and runs a program.
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDOUT_FILENO);
+    ::dup2(devnull, STDERR_FILENO);
+    if (IsRoot()) {
+      uid_t user = kFirstCaseUser;
+      if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
+          ::setresuid(user, user, user) != 0) {
+        ::_exit(126);
+      }
+    }
+    std::vector<std::string> args = JailArguments(launcher, launcher);
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  if (pid > 0) ::waitpid(pid, &status, 0);
+  if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+    isolation.note = "bubblewrap jail: loopback-only network, own pid namespace, read-only /usr, "
+                     "empty /tmp, unprivileged user, rlimits, timeouts";
+    return isolation;
+  }
+  isolation.jailed = false;
+  isolation.note = std::string("no jail: bubblewrap could not start here (") +
+                   (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
+                        ? "bwrap is not installed"
+                        : "exit status " + std::to_string(WEXITSTATUS(status)) +
+                              ", namespaces are probably not allowed in this container") +
+                   "); cases ran with rlimits, an unprivileged user and timeouts only";
+  return isolation;
+}
+
+}  // namespace labkit::run

@@ -1,0 +1,65 @@
+#include "grader/run/run_stage.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace labkit::run {
+
+std::vector<CaseInfo> ListCases(const std::string& reference_binary) {
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDOUT_FILENO);
+    ::dup2(report[1], 3);
+    ::setenv(harness::kGradeModeVariable, "list", 1);
+    ::setenv(harness::kReportFdVariable, "3", 1);
+    ::execl(reference_binary.c_str(), reference_binary.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, n);
+  ::close(report[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::vector<CaseInfo> cases;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string kind, name, points, timeout;
+    if (std::getline(fields, kind, '\x1f') && kind == "L" && std::getline(fields, name, '\x1f') &&
+        std::getline(fields, points, '\x1f') && std::getline(fields, timeout, '\x1f')) {
+      cases.push_back({name, std::stoi(points), std::stoi(timeout)});
+    }
+  }
+  if (cases.empty()) {
+    throw std::runtime_error("the reference suite " + reference_binary + " listed no cases");
+  }
+  return cases;
+}
+
+std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
+                                           const std::vector<CaseInfo>& cases, int workers) {
+  std::vector<harness::CaseOutcome> outcomes(cases.size());
+  std::atomic<size_t> next{0};
+  auto work = [&](int slot) {
+    for (size_t i; (i = next++) < cases.size();) {
+      outcomes[i] = RunJailedCase(isolation, {binary, cases[i].name, cases[i].timeout_ms, slot});
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int slot = 0; slot < std::max(1, workers); ++slot) threads.emplace_back(work, slot);
+  for (std::thread& thread : threads) thread.join();
+  return outcomes;
+}
+
+}  // namespace labkit::run

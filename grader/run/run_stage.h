@@ -1,0 +1,28 @@
+// Run stage: what cases a lab has (asked of the reference's binary, never a
+// submission's), and running them all, jailed, across the machine's cores.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "grader/harness/case_runner.h"
+#include "grader/run/jail.h"
+
+namespace labkit::run {
+
+struct CaseInfo {
+  std::string name;  // "Suite.Case"
+  int points = 0;
+  int timeout_ms = 0;
+};
+
+// Runs the trusted reference binary in list mode. Throws std::runtime_error
+// if it cannot.
+std::vector<CaseInfo> ListCases(const std::string& reference_binary);
+
+// Runs every case of `cases` from `binary`, `workers` at a time; the
+// outcomes come back in the order of `cases`.
+std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
+                                           const std::vector<CaseInfo>& cases, int workers);
+
+}  // namespace labkit::run
