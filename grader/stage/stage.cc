@@ -1,0 +1,186 @@
+// Stage: picks the rubric's files out of a submission and writes them under
+// names built from the rubric alone, so no name from the submission ever
+// reaches the file system.
+#include "grader/stage/stage.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include "grader/stage/source.h"
+
+namespace labkit::stage {
+
+namespace internal {
+
+std::string OversizedReason(long long bytes) {
+  std::string limit = std::to_string(kMaxSourceBytes) + "-byte limit for a lab source file";
+  if (bytes < 0) return "it is over the " + limit;
+  return "it is " + std::to_string(bytes) + " bytes, over the " + limit;
+}
+
+}  // namespace internal
+
+namespace {
+
+namespace fs = std::filesystem;
+using internal::Lookup;
+using internal::UniqueFd;
+
+// Where a rubric file may be, most preferred first.
+std::vector<std::string> CandidatePaths(const std::string& id, const std::string& file) {
+  return {"labs/" + id + "/" + file, id + "/" + file};
+}
+
+// Rubric names become paths under out_dir, so each must be one plain name.
+void CheckRubricName(const std::string& name, const char* what) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    throw std::invalid_argument(std::string("rubric ") + what + " \"" + name +
+                                "\" is not one plain file or folder name");
+  }
+}
+
+std::vector<std::string> WantedPaths(const std::vector<RubricLab>& rubric) {
+  std::vector<std::string> wanted;
+  std::set<std::string> seen;
+  for (const RubricLab& lab : rubric) {
+    CheckRubricName(lab.id, "lab id");
+    for (const std::string& file : lab.files) {
+      CheckRubricName(file, "file");
+      if (!seen.insert(lab.id + "/" + file).second) {
+        throw std::invalid_argument("rubric names " + lab.id + "/" + file + " twice");
+      }
+      for (std::string& path : CandidatePaths(lab.id, file)) wanted.push_back(std::move(path));
+    }
+  }
+  return wanted;
+}
+
+std::unique_ptr<internal::Source> OpenSource(const std::string& submission,
+                                             const std::vector<std::string>& wanted) {
+  std::error_code error;
+  fs::file_status status = fs::status(submission, error);
+  if (status.type() == fs::file_type::not_found) {
+    throw StageError("submission " + submission + " does not exist");
+  }
+  if (error) throw StageError("cannot examine submission " + submission + ": " + error.message());
+  if (status.type() == fs::file_type::directory) return internal::OpenFolderSource(submission);
+  if (status.type() == fs::file_type::regular) {
+    return internal::OpenArchiveSource(submission, wanted);
+  }
+  throw StageError(submission + " is not a folder, .zip, .tar or .tar.gz archive");
+}
+
+// out_dir, written only through descriptors with O_NOFOLLOW and O_EXCL.
+class StagingFolder {
+ public:
+  explicit StagingFolder(const std::string& out_dir)
+      : out_dir_(out_dir), dir_(::open(out_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (!dir_.valid()) Fail(out_dir_);
+  }
+
+  void Write(const std::string& id, const std::string& file, const std::string& contents) {
+    std::string lab_path = out_dir_ + "/" + id;
+    if (::mkdirat(dir_.get(), id.c_str(), 0755) != 0 && errno != EEXIST) Fail(lab_path);
+    UniqueFd lab(::openat(dir_.get(), id.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!lab.valid()) Fail(lab_path);
+    std::string path = lab_path + "/" + file;
+    UniqueFd out(::openat(lab.get(), file.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!out.valid()) Fail(path);
+    for (size_t done = 0; done < contents.size();) {
+      ssize_t wrote = ::write(out.get(), contents.data() + done, contents.size() - done);
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote < 0) Fail(path);
+      done += static_cast<size_t>(wrote);
+    }
+  }
+
+ private:
+  [[noreturn]] static void Fail(const std::string& path) {
+    throw StageError("cannot write staging path " + path + ": " + std::strerror(errno));
+  }
+
+  std::string out_dir_;
+  UniqueFd dir_;
+};
+
+// Warnings in the order found, each line once.
+class Warnings {
+ public:
+  void Add(const std::string& line) {
+    if (seen_.insert(line).second) lines_.push_back(line);
+  }
+  std::vector<std::string> Take() { return std::move(lines_); }
+
+ private:
+  std::vector<std::string> lines_;
+  std::set<std::string> seen_;
+};
+
+// The one candidate used for a rubric file (absent when there is none);
+// warns about refusals and about a second layout holding the same file.
+Lookup ChooseCandidate(internal::Source& source, const std::string& id, const std::string& file,
+                       Warnings& warnings) {
+  std::vector<Lookup> present;
+  for (const std::string& path : CandidatePaths(id, file)) {
+    Lookup lookup = source.Find(path);
+    if (lookup.kind == Lookup::Kind::kAbsent) continue;
+    // In an archive wrapped in a folder named like the layout, two
+    // candidate paths can land on the same entry.
+    bool same_entry = false;
+    for (const Lookup& earlier : present) same_entry = same_entry || earlier.name == lookup.name;
+    if (same_entry) continue;
+    if (lookup.kind == Lookup::Kind::kRefused) {
+      warnings.Add("refused " + lookup.refused + ": " + lookup.reason);
+    }
+    present.push_back(std::move(lookup));
+  }
+  if (present.empty()) return Lookup{};
+  if (present.size() > 1) {
+    warnings.Add("found both " + present[0].name + " and " + present[1].name + "; only " +
+                 present[0].name + " is used");
+  }
+  return std::move(present[0]);
+}
+
+}  // namespace
+
+StageResult StageSubmission(const std::string& submission, const std::vector<RubricLab>& rubric,
+                            const std::string& out_dir) {
+  std::vector<std::string> wanted = WantedPaths(rubric);
+  std::unique_ptr<internal::Source> source = OpenSource(submission, wanted);
+  StagingFolder staging(out_dir);
+
+  Warnings warnings;
+  for (const std::string& line : source->opening_warnings) warnings.Add(line);
+  StageResult result;
+  bool any_lab_file = false;
+  for (const RubricLab& lab : rubric) {
+    StagedLab staged;
+    staged.id = lab.id;
+    for (const std::string& file : lab.files) {
+      Lookup chosen = ChooseCandidate(*source, lab.id, file, warnings);
+      any_lab_file = any_lab_file || chosen.kind != Lookup::Kind::kAbsent;
+      if (chosen.kind == Lookup::Kind::kFound) {
+        staging.Write(lab.id, file, chosen.contents);
+      } else {
+        staged.missing.push_back(file);
+      }
+    }
+    staged.complete = staged.missing.empty();
+    result.labs.push_back(std::move(staged));
+  }
+  if (!any_lab_file) warnings.Add("found no lab files: expected labs/<id>/<file> or <id>/<file>");
+  result.warnings = warnings.Take();
+  return result;
+}
+
+}  // namespace labkit::stage

@@ -1,0 +1,127 @@
+#include "grader/stage/test_fixtures.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace labkit::stage::testing {
+
+namespace fs = std::filesystem;
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  if (!out) throw std::runtime_error("test fixture cannot write " + path);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "<unreadable " + path + ">";
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+std::vector<std::string> ListTree(const std::string& root) {
+  std::vector<std::string> paths;
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(root)) {
+    std::string relative = fs::relative(entry.path(), root).string();
+    paths.push_back(entry.is_directory() && !entry.is_symlink() ? relative + "/" : relative);
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+std::string BinaryBytes(size_t size, unsigned seed) {
+  std::mt19937 generator(seed);
+  std::string bytes(size, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(generator() & 0xff);
+  return bytes;
+}
+
+void WriteArchive(const std::string& path, ArchiveFormat format,
+                  const std::vector<ArchiveEntry>& entries) {
+  archive* writer = archive_write_new();
+  if (format == ArchiveFormat::kZip) {
+    archive_write_set_format_zip(writer);
+  } else {
+    archive_write_set_format_pax_restricted(writer);
+    if (format == ArchiveFormat::kTarGz) archive_write_add_filter_gzip(writer);
+  }
+  if (archive_write_open_filename(writer, path.c_str()) != ARCHIVE_OK) {
+    throw std::runtime_error("test fixture cannot open " + path + ": " + archive_error_string(writer));
+  }
+  for (const ArchiveEntry& spec : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, spec.path.c_str());
+    archive_entry_set_perm(entry, 0644);
+    switch (spec.type) {
+      case ArchiveEntry::Type::kFile:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_size(entry, static_cast<la_int64_t>(spec.contents.size()));
+        break;
+      case ArchiveEntry::Type::kFolder:
+        archive_entry_set_filetype(entry, AE_IFDIR);
+        archive_entry_set_perm(entry, 0755);
+        break;
+      case ArchiveEntry::Type::kSymlink:
+        archive_entry_set_filetype(entry, AE_IFLNK);
+        archive_entry_set_symlink(entry, spec.contents.c_str());
+        break;
+      case ArchiveEntry::Type::kHardLink:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_hardlink(entry, spec.contents.c_str());
+        break;
+    }
+    if (archive_write_header(writer, entry) < ARCHIVE_WARN) {
+      throw std::runtime_error("test fixture cannot add " + spec.path + ": " + archive_error_string(writer));
+    }
+    if (spec.type == ArchiveEntry::Type::kFile && !spec.contents.empty()) {
+      archive_write_data(writer, spec.contents.data(), spec.contents.size());
+    }
+    archive_entry_free(entry);
+  }
+  archive_write_close(writer);
+  archive_write_free(writer);
+}
+
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) all += "\n  " + line;
+  return all.empty() ? " (none)" : all;
+}
+
+int CountContaining(const std::vector<std::string>& lines, const std::string& text) {
+  return static_cast<int>(std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+    return line.find(text) != std::string::npos;
+  }));
+}
+
+void StageTest::SetUp() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string pattern = std::string(base ? base : "/tmp") + "/stage.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
+  root_ = pattern;
+  out_ = root_ + "/work/out";
+  fs::create_directories(out_);
+  fs::create_directories(root_ + "/submission");
+}
+
+const StagedLab& StageTest::Lab(const StageResult& result, const std::string& id) const {
+  for (const StagedLab& lab : result.labs) {
+    if (lab.id == id) return lab;
+  }
+  ADD_FAILURE() << "no lab " << id << " in the result";
+  static const StagedLab kNone;
+  return kNone;
+}
+
+}  // namespace labkit::stage::testing
