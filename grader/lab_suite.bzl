@@ -59,7 +59,7 @@ def _suite_binary(name, lab, impl):
             ":hidden_tests",
             "//labs/%s:public_tests" % lab,
             impl,
-            _GTEST_MAIN,
+            "//grader/harness:suite_main",
         ],
     )
 

@@ -23,7 +23,7 @@ cc_binary(
         "@//grader/hidden/{id}:hidden_tests",
         "@//labs/{id}:public_tests",
         ":{id}",
-        "@com_google_googletest//:gtest_main",
+        "@//grader/harness:suite_main",
     ],
 )
 """

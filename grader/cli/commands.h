@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace labkit::cli {
 
@@ -16,5 +17,14 @@ int ListLabs(const std::string& root);
 int CheckLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh);
+
+struct GradeOptions {
+  std::vector<std::string> submissions;  // none: the working tree's labs/
+  std::vector<std::string> labs;         // --lab: grade only these
+  std::string json, gradescope, junit, markdown;  // report files
+  std::string class_dir, out, feedback_dir;       // class batches
+  int jobs = 0;                                   // cases at once; 0: one per core
+};
+int GradeSubmissions(const std::string& root, const GradeOptions& options);
 
 }  // namespace labkit::cli

@@ -71,7 +71,7 @@ void Grader::PrepareReferences() {
     const std::string key = Fingerprint(reference.binary) + (isolation_.jailed ? "-jail" : "-bare");
     reference.cases = run::ListCases(reference.binary);
     nlohmann::json& entry = cache[id];
-    if (entry.value("key", "") == key &&
+    if (entry.is_object() && entry.value("key", "") == key &&
         entry["transcripts"].size() == reference.cases.size()) {
       reference.transcripts =
           entry["transcripts"].get<std::vector<std::vector<std::string>>>();

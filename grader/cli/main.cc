@@ -44,6 +44,31 @@ int main(int argc, char** argv) {
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
 
+  GradeOptions grading;
+  CLI::App* grade = app.add_subcommand(
+      "grade", "Grade submissions against the hidden tests, each case jailed, and compare "
+               "every failing case with the reference's transcript.");
+  grade->add_option("SUBMISSION", grading.submissions,
+                    "A student's repository (with labs/ in it), a folder laid out like labs/ "
+                    "(e.g. solutions), or a .zip / .tar / .tar.gz of either. Default: ./labs");
+  grade->add_option("--lab", grading.labs, "Grade only this lab (repeatable): 03, listen, ...");
+  grade->add_option("--json", grading.json, "Write the result as JSON to this file.");
+  grade->add_option("--gradescope", grading.gradescope,
+                    "Write a Gradescope results.json to this file.");
+  grade->add_option("--junit", grading.junit, "Write JUnit XML to this file.");
+  grade->add_option("--markdown", grading.markdown,
+                    "Write the feedback a student reads, in Markdown, to this file.");
+  grade->add_option("--class", grading.class_dir,
+                    "Grade every submission (folder or archive) in this folder.");
+  grade->add_option("--out", grading.out,
+                    "With --class: the gradebook CSV; a batch started again skips the rows "
+                    "already in it.");
+  grade->add_option("--feedback", grading.feedback_dir,
+                    "With --class: write each submission's Markdown feedback into this folder.");
+  grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
+      ->check(CLI::Range(1, 256));
+  grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");
+
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
@@ -73,6 +98,7 @@ int main(int argc, char** argv) {
     if (*check) return CheckLab(root, lab);
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh);
+    if (*grade) return GradeSubmissions(root, grading);
   } catch (const UserError& e) {
     std::cerr << "labkit: " << e.what() << "\n";
     return kExitUsage;

@@ -1,23 +1,24 @@
 #include "grader/judge/compare.h"
 
+#include <functional>
 #include <map>
 #include <regex>
 
 namespace labkit::judge {
 namespace {
 
-// Replaces each distinct value `pattern` captures (group 2) with
-// `label` + its order of first appearance, keeping group 1 (the context).
+// Replaces each distinct value `pattern` captures (group 2) that is
+// `wanted` with `label` + its order of first appearance, keeping group 1.
 std::string Renumber(const std::string& line, const std::regex& pattern,
                      std::map<std::string, int>& seen, const std::string& label,
-                     int minimum = 0) {
+                     const std::function<bool(const std::string&)>& wanted = nullptr) {
   std::string out;
-  auto begin = std::sregex_iterator(line.begin(), line.end(), pattern);
   size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), pattern);
+       it != std::sregex_iterator(); ++it) {
     const std::smatch& match = *it;
     const std::string value = match[2].str();
-    if (std::stol(value) < minimum) continue;
+    if (wanted && !wanted(value)) continue;
     auto [entry, added] = seen.emplace(value, static_cast<int>(seen.size()) + 1);
     out += line.substr(last, match.position(0) - last);
     out += match[1].str() + label + std::to_string(entry->second);
@@ -30,7 +31,10 @@ std::string Renumber(const std::string& line, const std::regex& pattern,
 
 std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcome) {
   static const std::regex kFd(R"((\bfd )(\d+))");
-  static const std::regex kPort(R"((:|port |port: )(\d{4,5})\b)");
+  // A port is a number after an address's ':' or after "port"; once known,
+  // every later mention of it (a call's argument, say) is renamed too.
+  static const std::regex kPortMention(R"((:|port:? )(\d{4,5})\b)");
+  static const std::regex kNumber(R"((\b)(\d{4,5})\b)");
   std::map<std::string, int> fds, ports;
   std::vector<std::string> lines = outcome.steps;
   if (outcome.failed) {
@@ -40,9 +44,18 @@ std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcom
   } else if (!outcome.passed()) {
     lines.push_back(">>> " + outcome.reason);
   }
+  std::map<std::string, int> known;
+  for (const std::string& line : lines) {
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kPortMention);
+         it != std::sregex_iterator(); ++it) {
+      if (std::stol((*it)[2].str()) >= 1024) known.emplace((*it)[2].str(), 0);
+    }
+  }
   for (std::string& line : lines) {
-    if (line.rfind(harness::kCallIndent, 0) == 0) line = Renumber(line, kFd, fds, "fd#");
-    line = Renumber(line, kPort, ports, "P", 1024);
+    if (line.rfind(harness::kCallIndent, 0) == 0) line = Renumber(line, kFd, fds, "#");
+    line = Renumber(line, kNumber, ports, "P", [&](const std::string& value) {
+      return known.count(value) > 0;
+    });
   }
   return lines;
 }

@@ -12,9 +12,10 @@
 namespace labkit::judge {
 
 // The transcript lines of an outcome: its steps, then the failed
-// expectation. Descriptors in recorded calls become fd#1, fd#2, ... and
-// ports (numbers of 1024 and up after ':' or "port ") become P1, P2, ... in
-// order of first appearance, so two runs line up wherever they behaved alike.
+// expectation. Descriptors in recorded calls become fd #1, fd #2, ... and
+// ports (numbers of 1024 and up seen after an address's ':' or "port",
+// wherever they appear) become P1, P2, ... in order of first appearance, so
+// two runs line up wherever they behaved alike.
 std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcome);
 
 // Index of the first differing line; -1 when one equals the other.
