@@ -1,0 +1,75 @@
+// Lab 04 — accept(): take the next connection from a listening socket.
+//
+// This header is the contract between you and the tests. Do not change it;
+// write your code in accept_lab.cc. The handout is handouts/04_accept.md.
+//
+// Every function takes a listening socket the caller made (socket, bind,
+// listen: labs 01 to 03) and leaves it open: the caller owns it. A socket
+// that accept() returns belongs to whoever receives it: your caller for
+// AcceptWithPeer and AcceptAnonymous, ServeClients itself for the clients
+// it serves.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <functional>
+#include <string>
+
+#include "labs/common/sys_result.h"
+
+namespace labkit::lab04 {
+
+// Step 1. A client's address as text:
+//   AF_INET   "127.0.0.1:41234"          (the port in host order)
+//   AF_INET6  "[::1]:41234"; an IPv4 client of an IPv6 listener shows as
+//             "[::ffff:127.0.0.1]:41234"
+//   AF_UNIX   "unix:/tmp/client.sock" for a path, "unix:@name" for an
+//             abstract name (the bytes after the leading NUL, up to
+//             `length`), and "unix:(unnamed)" for a client that never bound,
+//             whose address is only the family (`length` is
+//             sizeof(sa_family_t)).
+//   any other family: "family N", N its number ("family 0" for AF_UNSPEC).
+// `length` is how many bytes of `address` the kernel filled in.
+std::string FormatPeer(const sockaddr_storage& address, socklen_t length);
+
+// What accept() hands over: the connected socket and who is at the other end.
+struct Accepted {
+  int fd = -1;       // the new socket, connected to the client
+  std::string peer;  // the client's address, formatted by FormatPeer
+  bool operator==(const Accepted&) const = default;
+};
+
+// Step 2. Takes the next connection waiting on `listen_fd`, asking accept()
+// for the client's address. Blocks while none is waiting, unless the
+// listener is non-blocking. The new socket is blocking, whatever the
+// listener is, and the caller owns it. On failure nothing is left open and
+// accept's errno is returned as it is: EAGAIN (a non-blocking listener with
+// no client waiting), EINVAL (a socket that is not listening), ENOTSOCK,
+// EBADF, EOPNOTSUPP (a datagram socket), EINTR (a signal came first).
+SysResult<Accepted> AcceptWithPeer(int listen_fd);
+
+// Step 3. The same without the address: accept(listen_fd, NULL, NULL).
+// Returns the new socket, which the caller owns; errors as for AcceptWithPeer.
+SysResult<int> AcceptAnonymous(int listen_fd);
+
+// The work a server does for one client. It may read and write
+// `client.fd` but must not close it; an error it returns (for example
+// ECONNRESET from recv when the client reset the connection) concerns that
+// client only.
+using ClientHandler = std::function<Status(const Accepted& client)>;
+
+// Step 4. A serving loop: takes `count` connections one after another with
+// AcceptWithPeer, calls `handler` for each, and closes each client's socket
+// after its handler returns, whether the handler succeeded or not. Then it
+// goes on to the next client:
+//   - accept failing with EINTR (a signal interrupted the wait) or
+//     ECONNABORTED (a client gave up while queued) is retried, and does not
+//     count as a connection;
+//   - a handler that fails does not stop the loop.
+// Returns how many handlers succeeded (0 when `count` is 0 or less, without
+// calling accept). Any other accept error ends the loop and is returned
+// (EAGAIN on a non-blocking listener with no client left, EINVAL on a socket
+// that is not listening, ...). No client socket stays open after it returns.
+SysResult<int> ServeClients(int listen_fd, int count, const ClientHandler& handler);
+
+}  // namespace labkit::lab04
