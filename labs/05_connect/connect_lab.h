@@ -1,0 +1,55 @@
+// Lab 05 — connect(): reach a server as a client.
+//
+// This header is the contract between you and the tests. Do not change it;
+// write your code in connect_lab.cc. The handout is handouts/05_connect.md.
+//
+// A client takes two steps: socket(), then connect(). Each Connect* function
+// below does both and returns a connected, blocking SOCK_STREAM socket of the
+// family the address belongs to; the caller owns it and closes it. On any
+// failure nothing is left open: a socket created for a connect() that failed
+// is closed, and the errno returned is the one of the call that failed
+// (socket() or connect()), read before close() or anything else can change it.
+// Ports are in host byte order, as people write them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "labs/common/sys_result.h"
+
+namespace labkit::lab05 {
+
+// Step 1. Connects to a numeric IPv4 address ("127.0.0.1") and port with a
+// new AF_INET stream socket. An `ip` that is not a dotted-quad IPv4 address
+// gives EINVAL, found before any socket is created. connect's errno comes
+// back as it is: ECONNREFUSED when nothing listens on that port, ...
+SysResult<int> ConnectInet(const std::string& ip, uint16_t port);
+
+// Step 2. The address of the peer `fd` is connected to, read with
+// getpeername() and written as text: "127.0.0.1:8080" for AF_INET,
+// "[::1]:8080" for AF_INET6 (the address as inet_ntop writes it), and
+// "unix:/path/to/socket" for an AF_UNIX peer bound to a path.
+// getpeername's errno on failure: ENOTCONN for a socket that is not
+// connected, ENOTSOCK for a descriptor that is not a socket.
+SysResult<std::string> PeerAddress(int fd);
+
+// Step 3. The same as ConnectInet for a numeric IPv6 address ("::1",
+// "::ffff:127.0.0.1") with a new AF_INET6 stream socket. An IPv4-mapped
+// address reaches an IPv4 server.
+SysResult<int> ConnectInet6(const std::string& ip, uint16_t port);
+
+// Step 4. Connects to the AF_UNIX stream socket listening at the filesystem
+// path `path`. A path that does not fit in sun_path with its terminating NUL
+// gives ENAMETOOLONG before any socket is created. connect's errno comes back
+// as it is: ENOENT when nothing exists at the path, ECONNREFUSED when the
+// file there is not a listening socket, EPROTOTYPE when the socket there is
+// not a stream socket.
+SysResult<int> ConnectUnix(const std::string& path);
+
+// Step 5. Connects to `host`, a numeric IPv4 or IPv6 address, whichever it
+// is: the family (and so the socket's) comes from the address. A host that
+// is neither, such as a name ("localhost") or "", gives EINVAL before any
+// socket is created. Errors otherwise as for ConnectInet.
+SysResult<int> ConnectNumeric(const std::string& host, uint16_t port);
+
+}  // namespace labkit::lab05

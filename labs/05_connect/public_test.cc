@@ -1,0 +1,81 @@
+// Lab 05 public tests: run them with `./labkit check 05`.
+//
+// Each case is a script of numbered steps; a failing one prints them all,
+// the step that failed, and expected against actual. The test plays the
+// server itself; your code is the client. The grader runs these and more
+// (the hidden tests) in the same style.
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "labs/05_connect/test_support.h"
+
+namespace labkit::lab05 {
+namespace {
+
+using harness::LocalPort;
+using harness::RunCase;
+using harness::Script;
+
+TEST(Connect, InetReachesALoopbackServer) {
+  RunCase({.points = 2}, [](Script& s) {
+    int server = InetListener(s, "127.0.0.1");
+    uint16_t port = LocalPort(server);
+    int client = s.ExpectOk("ConnectInet(\"127.0.0.1\", " + std::to_string(port) + ")",
+                            [&] { return ConnectInet("127.0.0.1", port); }, PortHint(port));
+    CheckConnected(s, client, server);
+  });
+}
+
+TEST(Connect, InetReportsAClosedPortAndLeaksNothing) {
+  RunCase({.points = 2}, [](Script& s) {
+    uint16_t port = harness::UnusedPort("127.0.0.1");
+    s.Note("nothing listens on 127.0.0.1:" + std::to_string(port));
+    int before = harness::CountOpenFds();
+    s.ExpectError("ConnectInet(\"127.0.0.1\", " + std::to_string(port) + ")", ECONNREFUSED,
+                  [&] { return ConnectInet("127.0.0.1", port); },
+                  "return the errno connect() set, read before you close the socket");
+    s.Expect("descriptors open afterwards", before, harness::CountOpenFds(),
+             "the socket made for a failed connect() is yours to close");
+  });
+}
+
+TEST(Connect, PeerAddressNamesTheServerNotTheClient) {
+  RunCase({.points = 1}, [](Script& s) {
+    int server = InetListener(s, "127.0.0.1");
+    sockaddr_storage address;
+    socklen_t length = harness::MakeInetAddress("127.0.0.1", LocalPort(server), address);
+    int client = TestSocket(s, AF_INET, SOCK_STREAM);
+    s.Sys("connect(client, server)",
+          ::connect(client, reinterpret_cast<sockaddr*>(&address), length));
+    s.Note("the client got the port " + std::to_string(LocalPort(client)) + " automatically");
+    s.Expect("PeerAddress(client)", harness::LocalAddress(server),
+             s.ExpectOk("PeerAddress(client)", [&] { return PeerAddress(client); }),
+             "getpeername() gives the other end; getsockname() gives your own");
+  });
+}
+
+TEST(Connect, UnixReachesAPathServer) {
+  RunCase({.points = 1}, [](Script& s) {
+    std::string path = harness::MakeTempDir() + "/server.sock";
+    int server = UnixListener(s, path);
+    int client = s.ExpectOk("ConnectUnix(\"" + path + "\")", [&] { return ConnectUnix(path); },
+                            "ENOENT for a path the server is bound to: pass the whole address, "
+                            "sizeof(sockaddr_un), not sizeof(sockaddr), which is 16 bytes");
+    CheckConnected(s, client, server);
+  });
+}
+
+TEST(Connect, UnixReportsAMissingPath) {
+  RunCase({.points = 1}, [](Script& s) {
+    std::string path = harness::MakeTempDir() + "/nobody-here.sock";
+    s.Note("nothing exists at " + path);
+    int before = harness::CountOpenFds();
+    s.ExpectError("ConnectUnix(\"" + path + "\")", ENOENT, [&] { return ConnectUnix(path); },
+                  "return the errno connect() set, read before you close the socket");
+    s.Expect("descriptors open afterwards", before, harness::CountOpenFds(),
+             "close the socket when connect() fails");
+  });
+}
+
+}  // namespace
+}  // namespace labkit::lab05
