@@ -1,0 +1,131 @@
+// Lab 07 public tests: run them with `./labkit check 07`.
+//
+// Each case is a script of numbered steps; a failing one prints them all,
+// the step that failed, and expected against actual. The grader runs these
+// and more (the hidden tests) in the same style.
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "labs/07_datagram/test_support.h"
+
+namespace labkit::lab07 {
+namespace {
+
+using harness::LocalAddress;
+using harness::LocalPort;
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
+
+TEST(Datagram, MakeEndpointBuildsIPv4AndIPv6Addresses) {
+  RunCase({.points = 2}, [](Script& s) {
+    Endpoint v4 = s.ExpectOk("MakeEndpoint(\"127.0.0.1\", 8080)",
+                             [] { return MakeEndpoint("127.0.0.1", 8080); });
+    s.Expect("the IPv4 address", Named{"127.0.0.1:8080"}, Where(v4),
+             "36895 is 8080 with its two bytes swapped: convert the port with htons()");
+    s.Expect("its length", unsigned{sizeof(sockaddr_in)}, unsigned{v4.length},
+             "an IPv4 address is a sockaddr_in: its length is sizeof(sockaddr_in)");
+    Endpoint v6 =
+        s.ExpectOk("MakeEndpoint(\"::1\", 8080)", [] { return MakeEndpoint("::1", 8080); });
+    s.Expect("the IPv6 address", Named{"[::1]:8080"}, Where(v6),
+             "try inet_pton(AF_INET6, ...) when AF_INET does not parse; fill a sockaddr_in6");
+    s.Expect("its length", unsigned{sizeof(sockaddr_in6)}, unsigned{v6.length},
+             "a sockaddr_in6 is 28 bytes: sizeof(sockaddr_in) is too short for it");
+    s.ExpectError("MakeEndpoint(\"localhost\", 8080)", EINVAL,
+                  [] { return MakeEndpoint("localhost", 8080); },
+                  "inet_pton() returns 1 only for a numeric address; anything else is EINVAL");
+  });
+}
+
+TEST(Datagram, SendsAndReceivesOneDatagramOverIPv4) {
+  RunCase({.points = 2}, [](Script& s) {
+    int server = s.ExpectOk("OpenUdp(\"127.0.0.1\", 0)", [] { return OpenUdp("127.0.0.1", 0); });
+    uint16_t port = LocalPort(server);
+    s.ExpectTrue("the server is bound to a port", port != 0, LocalAddress(server),
+                 "bind() the socket; port 0 asks the kernel for a free one");
+    s.Expect("SO_TYPE of the server", harness::SocketType(SOCK_DGRAM),
+             harness::SocketType(harness::IntOption(server, SOL_SOCKET, SO_TYPE)));
+    int client = s.ExpectOk("OpenUdp(\"127.0.0.1\", 0)", [] { return OpenUdp("127.0.0.1", 0); });
+    s.Note("client is " + LocalAddress(client));
+    std::string call = "MakeEndpoint(\"127.0.0.1\", " + std::to_string(port) + ")";
+    Endpoint to = s.ExpectOk(call, [&] { return MakeEndpoint("127.0.0.1", port); });
+    s.ExpectOk("SendDatagram(client, \"hello, datagram\", to)",
+               [&] { return SendDatagram(client, "hello, datagram", to); });
+    SetReceiveTimeout(s, server, "server", 500);
+    Datagram got =
+        s.ExpectOk("RecvDatagram(server, 100)", [&] { return RecvDatagram(server, 100); });
+    s.Expect("the payload", std::string("hello, datagram"), got.payload);
+    s.Expect("the sender's address", Named{LocalAddress(client)}, Where(got.from),
+             "recvfrom() fills in the sender's address and its length: keep both");
+    s.Expect("full_length", size_t{15}, got.full_length);
+    s.Expect("truncated", false, got.truncated);
+  });
+}
+
+TEST(Datagram, KeepsMessageBoundariesAndEmptyDatagrams) {
+  RunCase({.points = 2}, [](Script& s) {
+    int receiver = TestUdp(s, "receiver", "127.0.0.1");
+    int sender = TestUdp(s, "sender", "127.0.0.1");
+    const std::string sent[] = {"abc", "defg", "", "h"};
+    for (const std::string& payload : sent) {
+      TestSend(s, sender, "sender", payload, EndpointOf(receiver));
+    }
+    SetReceiveTimeout(s, receiver, "receiver", 500);
+    for (const std::string& payload : sent) {
+      Datagram got = s.ExpectOk("RecvDatagram(receiver, 100)",
+                                [&] { return RecvDatagram(receiver, 100); },
+                                "recvfrom() returns 0 for an empty datagram: that is a datagram "
+                                "of length 0, not an end of stream and not an error");
+      s.Expect("the payload", payload, got.payload,
+               "one recvfrom() returns exactly one datagram, never two joined or one split");
+      s.Expect("the sender's address", Named{LocalAddress(sender)}, Where(got.from));
+    }
+    ExpectNothingQueued(s, receiver, "receiver");
+  });
+}
+
+TEST(Datagram, DetectsATruncatedDatagram) {
+  RunCase({.points = 2}, [](Script& s) {
+    int receiver = TestUdp(s, "receiver", "127.0.0.1");
+    int sender = TestUdp(s, "sender", "127.0.0.1");
+    TestSend(s, sender, "sender", "0123456789ABCDEF", EndpointOf(receiver));
+    TestSend(s, sender, "sender", "next", EndpointOf(receiver));
+    SetReceiveTimeout(s, receiver, "receiver", 500);
+    Datagram cut =
+        s.ExpectOk("RecvDatagram(receiver, 10)", [&] { return RecvDatagram(receiver, 10); });
+    s.Expect("the payload kept", std::string("0123456789"), cut.payload);
+    s.Expect("truncated", true, cut.truncated,
+             "recvfrom() cuts a long datagram silently; with MSG_TRUNC (Linux) it returns "
+             "the real length, and recvmsg() sets MSG_TRUNC in msg_flags");
+    s.Expect("full_length", size_t{16}, cut.full_length,
+             "pass MSG_TRUNC to recvfrom(): it then returns the datagram's real length");
+    Datagram next =
+        s.ExpectOk("RecvDatagram(receiver, 10)", [&] { return RecvDatagram(receiver, 10); });
+    s.Expect("the next payload", std::string("next"), next.payload,
+             "the rest of a truncated datagram is lost: the next receive starts a new datagram");
+    s.Expect("truncated", false, next.truncated);
+    s.Expect("full_length", size_t{4}, next.full_length);
+  });
+}
+
+TEST(Datagram, EchoRepliesToEachSender) {
+  RunCase({.points = 2}, [](Script& s) {
+    int server = TestUdp(s, "server", "127.0.0.1");
+    SetReceiveTimeout(s, server, "server", 500);
+    int a = TestUdp(s, "a", "127.0.0.1");
+    int b = TestUdp(s, "b", "127.0.0.1");
+    TestSend(s, a, "a", "from a, 1", EndpointOf(server));
+    TestSend(s, b, "b", "from b", EndpointOf(server));
+    TestSend(s, a, "a", "from a, 2", EndpointOf(server));
+    s.ExpectOk("Echo(server, 3)", [&] { return Echo(server, 3); });
+    const char* hint = "send each reply to the address recvfrom() filled in for that datagram";
+    s.Expect("a's first echo", std::string("from a, 1"), TestRecv(s, a, "a", hint), hint);
+    s.Expect("a's second echo", std::string("from a, 2"), TestRecv(s, a, "a", hint), hint);
+    s.Expect("b's echo", std::string("from b"), TestRecv(s, b, "b", hint), hint);
+    ExpectNothingQueued(s, a, "a", hint);
+    ExpectNothingQueued(s, b, "b", hint);
+  });
+}
+
+}  // namespace
+}  // namespace labkit::lab07
