@@ -1,0 +1,115 @@
+// Lab 06 public tests: run them with `./labkit check 06`.
+//
+// Each case is a script of numbered steps; a failing one prints them all,
+// the step that failed, and expected against actual. In every case the
+// test makes a connected pair of sockets: `mine` goes to your code, `peer`
+// is the test's own end. Some peers run on a thread of their own, like a
+// real program at the other end would. The grader runs these and more (the
+// hidden tests) in the same style.
+#include <poll.h>
+
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "labs/06_send_recv/test_support.h"
+
+namespace labkit::lab06 {
+namespace {
+
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
+
+TEST(SendRecv, SendAllDeliversEveryByteInOrder) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    s.ExpectOk("SendAll(mine, \"\")", [&] { return SendAll(c.mine, ""); },
+               "nothing to send is not an error");
+    const std::string payload = Pattern(256 * 1024);
+    s.Note("a peer thread reads everything until end of stream");
+    PeerThread reader([&](const std::atomic<bool>&) { return ReadEverything(c.peer); });
+    s.ExpectOk("SendAll(mine, 262144 bytes)", [&] { return SendAll(c.mine, payload); });
+    s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
+    s.Expect("what the peer received", Named{Compare(payload, payload)},
+             Named{Compare(reader.Join().received, payload)},
+             "send() may take only part of the buffer: loop until every byte is out");
+  });
+}
+
+TEST(SendRecv, RecvExactCollectsBytesSentOneAtATime) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    const std::string message = "hello, world";
+    s.Note("a peer thread sends " + harness::EscapeBytes(message) +
+           " one byte at a time, each once the one before it was read");
+    PeerThread writer([&](const std::atomic<bool>& returned) {
+      PeerReport report;
+      for (char byte : message) {
+        if (!WaitUntil([&] { return Queued(c.mine) == 0; }, returned)) return report;
+        if (::send(c.peer, &byte, 1, MSG_NOSIGNAL) != 1) return report;
+      }
+      report.done_its_part = true;
+      return report;
+    });
+    std::string got = s.ExpectOk("RecvExact(mine, 12)", [&] { return RecvExact(c.mine, 12); });
+    writer.Join();
+    s.Expect("RecvExact(mine, 12)", message, got,
+             "one recv() returns what has arrived so far, here a single byte: keep "
+             "receiving until you have all n");
+  });
+}
+
+TEST(SendRecv, RecvUntilEofReadsToTheOrderlyClose) {
+  RunCase({.points = 2, .timeout_ms = 1000}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    TestSend(s, c.peer, "peer", "abc");
+    TestSend(s, c.peer, "peer", "defg");
+    s.Sys("shutdown(peer, SHUT_WR): the peer is done sending", ::shutdown(c.peer, SHUT_WR));
+    s.Expect("RecvUntilEof(mine)", std::string("abcdefg"),
+             s.ExpectOk("RecvUntilEof(mine)", [&] { return RecvUntilEof(c.mine); }),
+             "a stream keeps no message boundaries: collect until recv() returns 0");
+    s.Expect("RecvUntilEof(mine) again", std::string(""),
+             s.ExpectOk("RecvUntilEof(mine) again", [&] { return RecvUntilEof(c.mine); }),
+             "after end of stream, every recv() returns 0 at once");
+    TestSend(s, c.mine, "mine", "thanks");
+    s.Expect("the peer still receives after its own SHUT_WR", std::string("thanks"),
+             TestRecv(s, c.peer, "peer", 16));
+  });
+}
+
+TEST(SendRecv, PeekLeavesTheBytesForTheNextRecv) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    TestSend(s, c.peer, "peer", "hello");
+    s.ExpectTrue("poll(mine, POLLIN) within 1 s", harness::WaitFor(c.mine, POLLIN, kWaitMs),
+                 "nothing arrived");
+    for (const char* when : {"Peek(mine, 3)", "Peek(mine, 3) again"}) {
+      s.Expect(when, std::string("hel"), s.ExpectOk(when, [&] { return Peek(c.mine, 3); }),
+               "MSG_PEEK copies the bytes out and leaves them queued; without it they are gone");
+    }
+    s.Expect("what the next recv() returns", std::string("hello"),
+             TestRecv(s, c.mine, "mine", 16), "a peek must not take the bytes");
+  });
+}
+
+TEST(SendRecv, UrgentByteTravelsOutOfBand) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    TestSend(s, c.mine, "mine", "ab");
+    s.ExpectOk("SendUrgent(mine, 'c')", [&] { return SendUrgent(c.mine, 'c'); });
+    TestSend(s, c.mine, "mine", "def");
+    s.ExpectTrue("poll(peer, POLLPRI): urgent data is announced",
+                 harness::WaitFor(c.peer, POLLPRI, kWaitMs), "no POLLPRI within 1 s",
+                 "send the byte with the MSG_OOB flag");
+    s.Expect("a plain recv() stops at the urgent byte", std::string("ab"),
+             TestRecv(s, c.peer, "peer", 16));
+    s.Expect("RecvUrgent(peer)", std::string("c"),
+             s.ExpectOk("RecvUrgent(peer)", [&] { return AsText(RecvUrgent(c.peer)); },
+                        "the urgent byte is read with recv(..., MSG_OOB)"));
+    s.Expect("the stream goes on after the urgent byte", std::string("def"),
+             TestRecv(s, c.peer, "peer", 16));
+  });
+}
+
+}  // namespace
+}  // namespace labkit::lab06

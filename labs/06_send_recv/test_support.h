@@ -1,0 +1,306 @@
+// Shared by this lab's public and hidden tests: connected sockets the test
+// makes itself, peers it controls (some on threads of their own), and a way
+// to see when the code under test is blocked in a call, so a signal can
+// interrupt it there. Nothing here sleeps to wait for readiness: every wait
+// polls a condition with a deadline.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "grader/harness/loopback.h"
+#include "grader/harness/script.h"
+#include "grader/harness/show.h"
+#include "labs/06_send_recv/send_recv_lab.h"
+
+namespace labkit::lab06 {
+
+// How long the test's own waits last before it gives up (a failure path).
+inline constexpr int kWaitMs = 1000;
+
+inline std::string Show(const Received& received) {
+  return harness::EscapeBytes(received.data) + ", address length " +
+         std::to_string(received.address_length);
+}
+
+// RecvUrgent's byte shown as text ("c"), not as a number.
+inline SysResult<std::string> AsText(const SysResult<char>& result) {
+  if (!result.ok()) return SysResult<std::string>::Error(result.error());
+  return SysResult<std::string>::Ok(std::string(1, result.value()));
+}
+
+// `mine` goes to the code under test; `peer` is the test's own end.
+struct Connection {
+  int mine = -1;
+  int peer = -1;
+};
+
+// The test's own socket never blocks it for long.
+inline void BoundWaits(int fd) {
+  timeval bound{kWaitMs / 1000, (kWaitMs % 1000) * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
+}
+
+// A TCP connection over loopback.
+inline Connection TcpConnection(harness::Script& s) {
+  Connection c;
+  sockaddr_storage address;
+  socklen_t length = harness::MakeInetAddress("127.0.0.1", 0, address);
+  auto* to = reinterpret_cast<sockaddr*>(&address);
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  c.mine = ::socket(AF_INET, SOCK_STREAM, 0);
+  bool ok = listener >= 0 && c.mine >= 0 && ::bind(listener, to, length) == 0 &&
+            ::listen(listener, 1) == 0 && ::getsockname(listener, to, &length) == 0 &&
+            ::connect(c.mine, to, length) == 0 &&
+            (c.peer = ::accept(listener, nullptr, nullptr)) >= 0;
+  if (!ok) s.Fail("set up a TCP connection on loopback", "success", harness::ErrnoName(errno));
+  ::close(listener);
+  BoundWaits(c.peer);
+  int one = 1;  // the peer's small sends go out at once, not batched by Nagle
+  ::setsockopt(c.peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  s.Note("TCP connection over loopback: mine " + harness::LocalAddress(c.mine) + " <-> peer " +
+         harness::LocalAddress(c.peer));
+  return c;
+}
+
+inline Connection UnixConnection(harness::Script& s) {
+  int fds[2];
+  s.Sys("socketpair(AF_UNIX, SOCK_STREAM, 0, [mine, peer])",
+        ::socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
+  BoundWaits(fds[1]);
+  return {fds[0], fds[1]};
+}
+
+// The test sends `data` on its own socket (all of it, never SIGPIPE).
+inline void TestSend(harness::Script& s, int fd, const std::string& name, std::string_view data,
+                     int flags = 0) {
+  std::string what = "send(" + name + ", " + harness::EscapeBytes(data) +
+                     (flags & MSG_OOB ? ", MSG_OOB)" : ")");
+  for (size_t sent = 0; sent < data.size();) {
+    ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, flags | MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) s.Fail(what, "success", "error " + harness::ErrnoName(errno));
+    sent += static_cast<size_t>(n);
+  }
+  s.Note(what);
+}
+
+// The test's own recv() of up to `max` bytes, recorded with what came.
+inline std::string TestRecv(harness::Script& s, int fd, const std::string& name, size_t max,
+                            int flags = 0) {
+  std::string buffer(max, '\0');
+  ssize_t n;
+  do {
+    n = ::recv(fd, buffer.data(), max, flags);
+  } while (n < 0 && errno == EINTR);
+  std::string what = "recv(" + name + ", " + std::to_string(max) +
+                     (flags & MSG_OOB ? ", MSG_OOB)" : ")");
+  if (n < 0) s.Fail(what, "bytes", "error " + harness::ErrnoName(errno));
+  buffer.resize(static_cast<size_t>(n));
+  s.Note(what + " -> " + harness::EscapeBytes(buffer));
+  return buffer;
+}
+
+// Closes `fd` with SO_LINGER {1, 0}: the kernel sends RST instead of FIN.
+inline void TestReset(harness::Script& s, int fd, const std::string& name) {
+  linger abort_on_close{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  s.Sys("close(" + name + ") with SO_LINGER {1, 0}: the kernel sends RST", ::close(fd));
+}
+
+// Bytes waiting in fd's receive queue (FIONREAD).
+inline int Queued(int fd) {
+  int bytes = -1;
+  ::ioctl(fd, FIONREAD, &bytes);
+  return bytes;
+}
+
+// n bytes that are not periodic, so a lost or repeated chunk shows.
+inline std::string Pattern(size_t n) {
+  std::string bytes(n, '\0');
+  uint32_t x = 2463534242u;
+  for (char& c : bytes) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    c = static_cast<char>(x);
+  }
+  return bytes;
+}
+
+// "all N bytes, in order", or how `got` differs from `sent`.
+inline std::string Compare(const std::string& got, const std::string& sent) {
+  if (got == sent) return "all " + std::to_string(sent.size()) + " bytes, in order";
+  size_t at = 0;
+  while (at < got.size() && at < sent.size() && got[at] == sent[at]) ++at;
+  std::string text = std::to_string(got.size()) + " bytes of the " +
+                     std::to_string(sent.size()) + " sent";
+  if (at < got.size() && at < sent.size()) text += ", different from byte " + std::to_string(at);
+  return text;
+}
+
+// A large result shown as how it compares with what was sent, not as a
+// megabyte of escaped bytes in the transcript. Keeps the bytes in `got`.
+inline SysResult<harness::Named> CompareResult(const SysResult<std::string>& result,
+                                               const std::string& sent, std::string& got) {
+  if (!result.ok()) return SysResult<harness::Named>::Error(result.error());
+  got = result.value();
+  return SysResult<harness::Named>::Ok(harness::Named{Compare(got, sent)});
+}
+
+// ---- Peers on threads, and the code under test seen from outside ----
+
+// What a peer thread did; the case's main thread reports it after Join.
+struct PeerReport {
+  std::string received;
+  std::string story;  // what the peer did, for a Note
+  bool done_its_part = false;
+};
+
+// A peer on a thread of its own. Its body receives `returned`, which turns
+// true once the call under test came back, so no wait of the peer outlasts
+// the call it waits for. Only the main thread may use the Script.
+class PeerThread {
+ public:
+  using Body = std::function<PeerReport(const std::atomic<bool>& returned)>;
+  explicit PeerThread(Body body) : thread_([this, body] { report_ = body(returned_); }) {}
+  ~PeerThread() { Join(); }
+  PeerThread(const PeerThread&) = delete;
+  PeerThread& operator=(const PeerThread&) = delete;
+
+  const PeerReport& Join() {
+    returned_ = true;
+    if (thread_.joinable()) thread_.join();
+    return report_;
+  }
+
+ private:
+  std::atomic<bool> returned_{false};
+  PeerReport report_;
+  std::thread thread_;  // last, so it starts after the members it uses exist
+};
+
+// Polls `condition` every 100 us until it holds (true), `returned` turns
+// true or kWaitMs pass (false).
+inline bool WaitUntil(const std::function<bool()>& condition, const std::atomic<bool>& returned) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
+  while (!condition()) {
+    if (returned || std::chrono::steady_clock::now() > deadline) return false;
+    timespec pause{0, 100 * 1000};
+    ::nanosleep(&pause, nullptr);
+  }
+  return true;
+}
+
+// Reads fd until end of stream, an error, or kWaitMs without a byte (the
+// SO_RCVTIMEO that BoundWaits set on the test's own socket).
+inline std::string ReadToEnd(int fd) {
+  std::string all;
+  char buffer[64 * 1024];
+  while (true) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return all;
+    all.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+// A peer thread's body: read everything until end of stream.
+inline PeerReport ReadEverything(int fd) {
+  PeerReport report;
+  report.received = ReadToEnd(fd);
+  return report;
+}
+
+inline std::string ReadProcFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+enum class Direction { kSending, kReceiving };
+
+// True while thread `tid` sleeps in a call that sends on (or receives
+// from) `fd`, or in a poll/select-style wait: that is, while it is blocked
+// waiting for the peer. Read from /proc/self/task/<tid>/{syscall,stat}.
+inline bool BlockedOn(pid_t tid, int fd, Direction direction) {
+  const std::string task = "/proc/self/task/" + std::to_string(tid);
+  std::string call = ReadProcFile(task + "/syscall");
+  std::string stat = ReadProcFile(task + "/stat");
+  size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos || name_end + 2 >= stat.size() || stat[name_end + 2] != 'S') {
+    return false;
+  }
+  if (call != ReadProcFile(task + "/syscall")) return false;  // it moved on meanwhile
+  long number = -1;
+  unsigned long first_argument = 0;
+  std::istringstream fields(call);
+  if (!(fields >> number >> std::hex >> first_argument)) return false;  // "running"
+  const bool on_fd = first_argument == static_cast<unsigned long>(fd);
+  auto one_of = [number](std::initializer_list<long> numbers) {
+    for (long n : numbers) {
+      if (n == number) return true;
+    }
+    return false;
+  };
+  if (direction == Direction::kSending &&
+      one_of({SYS_sendto, SYS_sendmsg, SYS_write, SYS_writev})) {
+    return on_fd;
+  }
+  if (direction == Direction::kReceiving &&
+      one_of({SYS_recvfrom, SYS_recvmsg, SYS_read, SYS_readv})) {
+    return on_fd;
+  }
+#ifdef SYS_poll
+  if (one_of({SYS_poll, SYS_select, SYS_epoll_wait})) return true;
+#endif
+  return one_of({SYS_ppoll, SYS_pselect6, SYS_epoll_pwait});
+}
+
+inline std::atomic<int> interruptions{0};
+
+inline void CountInterruption(int) { interruptions.fetch_add(1); }
+
+// SIGUSR1 is caught without SA_RESTART: a blocked send or recv it
+// interrupts returns what it moved so far, or fails with EINTR.
+inline void CatchInterruptions(harness::Script& s) {
+  struct sigaction action {};
+  action.sa_handler = CountInterruption;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  s.Sys("sigaction(SIGUSR1, a handler without SA_RESTART)",
+        ::sigaction(SIGUSR1, &action, nullptr));
+}
+
+// From a peer thread: waits until thread `tid` is blocked on fd, then sends
+// it SIGUSR1 and waits for the handler to run. False if that never happened.
+inline bool InterruptWhenBlocked(pid_t tid, int fd, Direction direction,
+                                 const std::atomic<bool>& returned) {
+  const int before = interruptions.load();
+  if (!WaitUntil([&] { return BlockedOn(tid, fd, direction); }, returned)) return false;
+  ::syscall(SYS_tgkill, ::getpid(), tid, SIGUSR1);
+  return WaitUntil([&] { return interruptions.load() > before; }, returned) ||
+         interruptions.load() > before;
+}
+
+// A pid_t of the calling thread, for BlockedOn and tgkill.
+inline pid_t ThisThread() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
+
+}  // namespace labkit::lab06
