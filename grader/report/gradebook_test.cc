@@ -1,0 +1,167 @@
+// The class gradebook: rows appended whole, read back on reopen, a torn last
+// row dropped, so a killed batch resumes with no row lost or duplicated.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "grader/report/report.h"
+#include "grader/report/sample_result.h"
+
+namespace labkit::report {
+namespace {
+
+using testing::SampleResult;
+
+const std::vector<std::string> kLabs = {"01_socket", "03_listen", "04_accept", "05_connect"};
+const std::string kHeader = "submission,01_socket,03_listen,04_accept,05_connect,total,max_score\n";
+
+// A fresh path in the test's scratch directory.
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  std::string path = std::string(dir ? dir : "/tmp") + "/" + name;
+  std::remove(path.c_str());
+  return path;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+GradeResult Named(const std::string& name) {
+  GradeResult result = SampleResult();
+  result.submission = name;
+  return result;
+}
+
+TEST(Gradebook, ANewFileGetsTheHeaderAndEachAppendOneRow) {
+  std::string path = TempPath("new.csv");
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    EXPECT_EQ(Read(path), kHeader);
+    book.Append(Named("alice"));
+  }
+  // The lab that did not build and the missing lab score 0.
+  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+}
+
+TEST(Gradebook, ReopeningKnowsTheRowsAndNeverDuplicatesOne) {
+  std::string path = TempPath("reopen.csv");
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    book.Append(Named("alice"));
+    book.Append(Named("bob"));
+    EXPECT_TRUE(book.Has("bob"));
+  }
+  Gradebook book = Gradebook::Open(path, kLabs);
+  EXPECT_TRUE(book.Has("alice"));
+  EXPECT_TRUE(book.Has("bob"));
+  EXPECT_FALSE(book.Has("carol"));
+  book.Append(Named("alice"));  // already there: nothing is written
+  book.Append(Named("carol"));
+  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\nbob,5,2,0,0,7,25\ncarol,5,2,0,0,7,25\n");
+}
+
+TEST(Gradebook, DropsATornLastRowAndRewritesTheFileWithoutIt) {
+  std::string path = TempPath("torn.csv");
+  Write(path, kHeader + "alice,5,2,0,0,7,25\nbob,5,2,0");
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    EXPECT_TRUE(book.Has("alice"));
+    EXPECT_FALSE(book.Has("bob"));
+  }
+  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+}
+
+TEST(Gradebook, ARowTornInsideAQuotedNewlineIsTornToo) {
+  std::string path = TempPath("torn_quoted.csv");
+  // The newline inside the quotes does not end the row.
+  Write(path, kHeader + "alice,5,2,0,0,7,25\n\"two\nlines");
+  Gradebook book = Gradebook::Open(path, kLabs);
+  EXPECT_FALSE(book.Has("two\nlines"));
+  EXPECT_FALSE(book.Has("two"));
+  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+}
+
+TEST(Gradebook, ATornHeaderIsWrittenAgain) {
+  std::string path = TempPath("torn_header.csv");
+  Write(path, "submission,01_so");
+  Gradebook book = Gradebook::Open(path, kLabs);
+  EXPECT_EQ(Read(path), kHeader);
+}
+
+TEST(Gradebook, QuotesNamesWithCommasQuotesAndNewlinesAndReadsThemBack) {
+  EXPECT_EQ(Gradebook::FormatRow({"plain", "a,b", "say \"hi\"", "two\nlines", ""}),
+            "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",");
+  std::string path = TempPath("quoted.csv");
+  const std::vector<std::string> names = {"Doe, Jane", "the \"best\" one", "two\r\nlines", "x,\"\n"};
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    for (const std::string& name : names) book.Append(Named(name));
+  }
+  Gradebook book = Gradebook::Open(path, kLabs);
+  for (const std::string& name : names) EXPECT_TRUE(book.Has(name)) << name;
+  EXPECT_FALSE(book.Has("Doe"));
+  EXPECT_NE(Read(path).find("\"Doe, Jane\",5,2,0,0,7,25\n"), std::string::npos);
+}
+
+TEST(Gradebook, RefusesAFileWrittenForOtherLabs) {
+  std::string path = TempPath("other_labs.csv");
+  // A torn row too: a file that is refused is not touched at all.
+  Write(path, "submission,01_socket,total,max_score\nalice,5,5,5\nbo");
+  try {
+    Gradebook::Open(path, kLabs);
+    FAIL() << "opened a gradebook for other labs";
+  } catch (const std::runtime_error& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find("has the columns [submission, 01_socket, total, max_score]"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("03_listen"), std::string::npos) << message;
+  }
+  EXPECT_EQ(Read(path), "submission,01_socket,total,max_score\nalice,5,5,5\nbo");
+}
+
+TEST(Gradebook, RefusesARowWithTheWrongNumberOfFields) {
+  std::string path = TempPath("short_row.csv");
+  Write(path, kHeader + "alice,5\n");
+  EXPECT_THROW(Gradebook::Open(path, kLabs), std::runtime_error);
+}
+
+TEST(Gradebook, RefusesASecondBatchOnTheSameFile) {
+  std::string path = TempPath("locked.csv");
+  Gradebook first = Gradebook::Open(path, kLabs);
+  EXPECT_THROW(Gradebook::Open(path, kLabs), std::runtime_error);
+}
+
+TEST(Gradebook, AResumedBatchEndsWithEveryRowOnce) {
+  std::string path = TempPath("resume.csv");
+  const std::vector<std::string> batch = {"s1", "s2", "s3", "s4", "s5"};
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    book.Append(Named("s1"));
+    book.Append(Named("s2"));
+  }
+  // Killed while writing s3's row.
+  std::ofstream(path, std::ios::app | std::ios::binary) << "s3,5,2";
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    for (const std::string& name : batch) {
+      if (!book.Has(name)) book.Append(Named(name));
+    }
+  }
+  std::string rows = Read(path);
+  EXPECT_EQ(rows, kHeader + "s1,5,2,0,0,7,25\ns2,5,2,0,0,7,25\ns3,5,2,0,0,7,25\n" +
+                      "s4,5,2,0,0,7,25\ns5,5,2,0,0,7,25\n");
+}
+
+}  // namespace
+}  // namespace labkit::report

@@ -1,0 +1,97 @@
+// The report stage: views of one GradeResult (grader/judge/grade_result.h).
+// Every view reads only that model; none changes it. Text that came from the
+// submission (transcripts, output, file names) is treated as hostile: each
+// view escapes it for its own medium, so no view can be broken by it.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "grader/judge/grade_result.h"
+
+namespace labkit::report {
+
+using judge::GradedCase;
+using judge::GradedLab;
+using judge::GradeResult;
+
+// What a person reads in a terminal: a table per lab (case, score/max,
+// status, reason), subtotals, the total, the isolation note and warnings; for
+// each failing case its transcript beside the reference's, the first
+// difference marked, then the failed expectation and the output. ANSI colour
+// only when `colour` is true (the caller passes isatty). Control characters
+// from the submission are shown escaped, never sent to the terminal.
+std::string TerminalReport(const GradeResult& result, bool colour);
+
+// Everything in the model as JSON: submission, score, max_score, isolation,
+// warnings, labs[{id, title, score, max_score, status, detail,
+// cases[{name, score, max_score, status, passed, reason, transcript,
+// reference, divergence, failure, output}]}]. Strings are made valid UTF-8
+// (an invalid byte becomes U+FFFD) so that dump() cannot throw.
+nlohmann::json JsonReport(const GradeResult& result);
+
+// Gradescope's results.json: score, output, visibility, stdout_visibility,
+// and one test per case ("03_listen / Listen.ReusesTheAddress", number
+// "3.1"). A lab without cases (build failed, missing) becomes one test worth
+// the lab's max_score, with the lab's detail as its output.
+nlohmann::json GradescopeReport(const GradeResult& result);
+
+// The problems that would make `results` an invalid Gradescope results file:
+// missing or wrongly typed fields, score above max_score, unknown status,
+// visibility or output_format values. Empty when it is valid.
+std::vector<std::string> ValidateGradescope(const nlohmann::json& results);
+
+// JUnit XML for CI: one <testsuite> per lab, one <testcase> per case;
+// failures as <failure>, timeouts, crashes, early exits and unbuilt labs as
+// <error>, cases not run as <skipped>. Well-formed whatever the output held.
+std::string JunitReport(const GradeResult& result);
+
+// The feedback a student reads, in Markdown: a summary table of the labs,
+// then each lab's cases; each failing case with its reason, a
+// | # | reference | yours | table with the first difference marked, the
+// failed expectation and the output in fenced blocks.
+std::string MarkdownReport(const GradeResult& result);
+
+// A class gradebook in CSV, one row per submission, that a batch can resume:
+// rows already in the file are known (Has), a row is appended whole or not at
+// all as far as a later Open can tell.
+//   submission,<lab ids...>,total,max_score
+// A lab's cell is its score; a lab that did not build or is missing is 0.
+class Gradebook {
+ public:
+  // Opens or creates the file. A torn last row (a killed run wrote it only in
+  // part) is dropped and the file truncated to its complete rows. Throws
+  // std::runtime_error if the file cannot be read or written, is not a
+  // gradebook, or its header names other labs than `lab_ids`.
+  static Gradebook Open(const std::string& path, const std::vector<std::string>& lab_ids);
+
+  Gradebook(Gradebook&& other) noexcept;
+  Gradebook& operator=(Gradebook&& other) noexcept;
+  Gradebook(const Gradebook&) = delete;
+  Gradebook& operator=(const Gradebook&) = delete;
+  ~Gradebook();
+
+  // Whether the gradebook already holds a row for `submission`.
+  bool Has(const std::string& submission) const;
+  // Appends the result's row: one write() on an O_APPEND descriptor, then
+  // fsync. Does nothing if the submission already has a row, so a resumed
+  // batch never duplicates one. Throws std::runtime_error on an I/O error.
+  void Append(const GradeResult& result);
+
+  // One CSV record in RFC 4180 quoting, without the line end.
+  static std::string FormatRow(const std::vector<std::string>& fields);
+
+ private:
+  Gradebook(std::string path, std::vector<std::string> lab_ids, int fd,
+            std::set<std::string> submissions);
+
+  std::string path_;
+  std::vector<std::string> lab_ids_;
+  int fd_ = -1;
+  std::set<std::string> submissions_;
+};
+
+}  // namespace labkit::report

@@ -1,0 +1,231 @@
+// Text helpers shared by the views: UTF-8 checking, escaping of hostile
+// bytes, widths, and the names of statuses.
+#include <cctype>
+#include <cstdio>
+
+#include "grader/report/report_common.h"
+
+namespace labkit::report::internal {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026 "…"
+
+// Decodes the UTF-8 sequence at text[i]. Returns its length and sets `cp`,
+// or returns 0 if the bytes there are not a valid, shortest-form sequence of
+// a scalar value (surrogates and values above U+10FFFF are invalid).
+size_t Decode(std::string_view text, size_t i, char32_t& cp) {
+  unsigned char b = static_cast<unsigned char>(text[i]);
+  size_t length;
+  char32_t min;
+  if (b < 0x80) {
+    cp = b;
+    return 1;
+  } else if ((b & 0xE0) == 0xC0) {
+    length = 2, min = 0x80, cp = b & 0x1F;
+  } else if ((b & 0xF0) == 0xE0) {
+    length = 3, min = 0x800, cp = b & 0x0F;
+  } else if ((b & 0xF8) == 0xF0) {
+    length = 4, min = 0x10000, cp = b & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    unsigned char next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
+// Code points that are valid but must not reach a reader as themselves: C1
+// controls (0x9B is CSI to some terminals), bidirectional controls (they
+// reorder what is shown), line separators and noncharacters (not valid XML).
+bool Unsafe(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+         cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF;
+}
+
+std::string Hex(const char* format, unsigned value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    size_t length = Decode(text, i, cp);
+    if (length == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+std::string Printable(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    char32_t cp;
+    size_t length = Decode(text, i, cp);
+    if (length == 0) {
+      out += Hex("\\x%02x", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if (cp == '\n' || cp == '\t') {
+      if (keep_newlines) out += static_cast<char>(cp);
+      else out += cp == '\n' ? "\\n" : "\\t";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp < 0x20 || cp == 0x7F) {
+      out += Hex("\\x%02x", static_cast<unsigned>(cp));
+    } else if (Unsafe(cp)) {
+      out += Hex("\\u{%04x}", static_cast<unsigned>(cp));
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+size_t Width(std::string_view text) {
+  size_t width = 0;
+  for (char c : text) width += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return width;
+}
+
+namespace {
+// The byte offset just past the first `columns` code points of `text`.
+size_t OffsetOf(std::string_view text, size_t columns) {
+  size_t i = 0;
+  for (size_t seen = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == columns) break;
+  }
+  return i;
+}
+}  // namespace
+
+std::string Cut(std::string_view text, size_t width) {
+  if (Width(text) <= width) return std::string(text);
+  if (width == 0) return "";
+  return std::string(text.substr(0, OffsetOf(text, width - 1))) + std::string(kEllipsis);
+}
+
+std::vector<std::string> Wrap(std::string_view text, size_t width, size_t max_rows) {
+  std::vector<std::string> rows;
+  if (width == 0 || max_rows == 0) return {""};
+  while (true) {
+    size_t end = OffsetOf(text, width);
+    if (end >= text.size() || rows.size() + 1 == max_rows) {
+      rows.push_back(Cut(text, width));
+      return rows;
+    }
+    rows.emplace_back(text.substr(0, end));
+    text.remove_prefix(end);
+  }
+}
+
+std::string Pad(std::string_view text, size_t width) {
+  std::string out(text);
+  size_t have = Width(text);
+  if (have < width) out.append(width - have, ' ');
+  return out;
+}
+
+std::string Indent(std::string_view text, std::string_view prefix) {
+  std::string out;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    out.append(prefix).append(line) += '\n';
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+std::string ShowBlock(std::string_view text) {
+  constexpr size_t kOutputLine = 300;
+  std::string lines;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    lines += Cut(Printable(text.substr(0, end), true), kOutputLine) + "\n";
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return lines;
+}
+
+size_t LongestRun(std::string_view text, char c) {
+  size_t longest = 0, run = 0;
+  for (char x : text) {
+    run = x == c ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
+}
+
+std::string Paint(bool colour, const char* code, const std::string& text) {
+  if (!colour) return text;
+  return std::string("\033[") + code + "m" + text + "\033[0m";
+}
+
+std::string StatusLabel(const std::string& status) {
+  if (status == "passed") return "PASS";
+  if (status == "failed") return "FAIL";
+  if (status == "timed_out") return "TIMEOUT";
+  if (status == "crashed") return "CRASH";
+  if (status == "exited_early") return "EXITED";
+  if (status == "not_run") return "NOT RUN";
+  if (status == "ok") return "OK";
+  if (status == "build_failed") return "BUILD FAILED";
+  if (status == "missing") return "MISSING";
+  std::string label = Printable(status, false);
+  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return label.empty() ? "?" : label;
+}
+
+const char* StatusSymbol(const std::string& status) {
+  if (status == "passed" || status == "ok") return "\xE2\x9C\x93";  // ✓
+  if (status == "not_run") return "\xC2\xB7";                       // ·
+  return "\xE2\x9C\x97";                                            // ✗
+}
+
+const char* StatusColour(const std::string& status) {
+  if (status == "passed" || status == "ok") return "32";
+  if (status == "not_run" || status == "missing") return "33";
+  return "31";
+}
+
+bool IsAbnormal(const std::string& status) {
+  return status == "timed_out" || status == "crashed" || status == "exited_early";
+}
+
+int LabNumber(const GradedLab& lab, size_t index) {
+  int number = 0;
+  size_t i = 0;
+  for (; i < lab.id.size() && i < 6 && std::isdigit(static_cast<unsigned char>(lab.id[i])); ++i) {
+    number = number * 10 + (lab.id[i] - '0');
+  }
+  return i == 0 ? static_cast<int>(index) + 1 : number;
+}
+
+int CaseScore(const GradedLab& lab, const GradedCase& c) {
+  return lab.status == "ok" ? c.score : 0;
+}
+
+}  // namespace labkit::report::internal
