@@ -18,6 +18,12 @@ int CheckLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh);
 
+// Grades grader/fixtures/fixtures.json end to end.
+struct FixtureTally {
+  int passed = 0, failed = 0;
+};
+FixtureTally CheckGraderFixtures(const std::string& root);
+
 struct GradeOptions {
   std::vector<std::string> submissions;  // none: the working tree's labs/
   std::vector<std::string> labs;         // --lab: grade only these

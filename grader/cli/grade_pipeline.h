@@ -28,6 +28,7 @@ class Grader {
   judge::GradeResult Grade(const std::string& submission);
 
   const std::string& isolation_note() const { return isolation_.note; }
+  bool jailed() const { return isolation_.jailed; }
 
  private:
   struct LabReference {

@@ -67,7 +67,8 @@ bool Drain(int fd, std::string& into, size_t cap, size_t* total = nullptr) {
 
 }  // namespace
 
-CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
+CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
+                      pid_t kill_first) {
   CaseProcess result;
   result.timeout_ms = timeout_ms;
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
@@ -88,16 +89,28 @@ CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms) {
     if (fds[0].revents) report_open = Drain(report_fd, result.report, kReportCap);
     if (fds[1].revents) {
       output_open = Drain(output_fd, result.output, kOutputCap, &result.output_bytes);
+      if (result.output_bytes > kOutputFloodBytes) {
+        result.flooded = true;  // no point waiting for the timeout
+        break;
+      }
     }
     if (fds[2].revents) break;  // the child has exited
     // Without a pidfd (kernels before 5.3), both pipes closing stands in.
     if (pidfd < 0 && !report_open && !output_open) break;
   }
-  // Kill the whole process group: the child on a timeout, and anything it
-  // forked that is still around in every case.
-  ::kill(-pid, SIGKILL);
-  ::kill(pid, SIGKILL);
+  // A jail's first process goes first: its pid namespace dies with it, and
+  // the jail exits only once all of it is gone, so waiting for `pid` below
+  // waits for every process of the case.
+  if (kill_first > 0) {
+    ::kill(kill_first, SIGKILL);
+  } else {
+    // Kill the whole process group: the child on a timeout, and anything it
+    // forked that is still around in every case.
+    ::kill(-pid, SIGKILL);
+    ::kill(pid, SIGKILL);
+  }
   ::waitpid(pid, &result.status, 0);
+  ::kill(-pid, SIGKILL);
   Drain(report_fd, result.report, kReportCap);
   Drain(output_fd, result.output, kOutputCap, &result.output_bytes);
   if (pidfd >= 0) ::close(pidfd);
@@ -174,7 +187,11 @@ void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& 
   }
   std::string during = running < 0 ? "" : " during step " + outcome.steps[running];
   const int status = child.status;
-  if (child.timed_out) {
+  if (child.flooded) {
+    outcome.verdict = Verdict::kCrashed;
+    outcome.reason = "killed after printing more than " +
+                     std::to_string(kOutputFloodBytes / (1024 * 1024)) + " MiB" + during;
+  } else if (child.timed_out) {
     outcome.verdict = Verdict::kTimedOut;
     outcome.reason = "timed out after " + std::to_string(child.timeout_ms) + " ms" + during;
   } else if (outcome.failed) {

@@ -68,16 +68,22 @@ inline constexpr const char* kCallIndent = "     | ";
 // What the supervisor saw of one case's process.
 struct CaseProcess {
   bool timed_out = false;
+  bool flooded = false;  // killed for printing more than kOutputFloodBytes
   int timeout_ms = 0;
   int status = 0;  // as from waitpid
   std::string report, output;
   size_t output_bytes = 0;
 };
 
+// A case that prints more than this is killed at once.
+inline constexpr size_t kOutputFloodBytes = 4 * 1024 * 1024;
+
 // Waits for the process group `pid` leads (bounded by timeout_ms) while
 // draining its report and output pipes (non-blocking; output capped), then
-// kills the whole group and reaps `pid`.
-CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms);
+// kills the whole group and reaps `pid`. With `kill_first` (a jail's first
+// process inside), that one is killed first and `pid` is left to exit.
+CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
+                      pid_t kill_first = -1);
 
 // Turns what a case's process left (its records, exit status, timeout) into
 // a verdict. Only a report ending in `token` and an exit status of 0 pass.

@@ -2,7 +2,9 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,7 +31,7 @@ constexpr const char* kMemoryBytes = "1073741824";
 constexpr const char* kProcesses = "64";
 constexpr const char* kFileBytes = "16777216";
 // Inside the jail the fds are always these numbers.
-constexpr int kReportFd = 3, kTokenFd = 4, kStatusFd = 5;
+constexpr int kReportFd = 3, kTokenFd = 4, kStatusFd = 5, kInfoFd = 6;
 
 bool IsRoot() { return ::geteuid() == 0; }
 
@@ -42,10 +46,10 @@ std::vector<std::string> JailArguments(const std::string& launcher, const std::s
           "--setenv", "LABKIT_GRADE_MODE", "run",
           "--setenv", "LABKIT_REPORT_FD", std::to_string(kReportFd),
           "--setenv", "LABKIT_TOKEN_FD", std::to_string(kTokenFd),
-          "/labkit/case_launcher"};
+          "--info-fd", std::to_string(kInfoFd), "/labkit/case_launcher"};
 }
 
-// Moves `fds` to exactly 3, 4, 5 (in order) without one clobbering another.
+// Moves `fds` to exactly 3, 4, 5, ... (in order) without one clobbering another.
 void PlaceFds(std::initializer_list<int> fds) {
   std::vector<int> high;
   for (int fd : fds) high.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
@@ -56,13 +60,13 @@ void PlaceFds(std::initializer_list<int> fds) {
 // Never returns: becomes the case's jail (or, degraded, its launcher).
 [[noreturn]] void StartCase(const Isolation& isolation, const CaseToRun& spec,
                             const std::string& case_dir, int output_fd, int report_fd,
-                            int token_fd, int status_fd) {
+                            int token_fd, int status_fd, int info_fd) {
   ::setpgid(0, 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
-  PlaceFds({report_fd, token_fd, status_fd});
+  PlaceFds({report_fd, token_fd, status_fd, info_fd});
   if (IsRoot()) {
     uid_t user = kFirstCaseUser + spec.slot;
     if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
@@ -82,6 +86,7 @@ void PlaceFds(std::initializer_list<int> fds) {
     ::setenv("LABKIT_REPORT_FD", std::to_string(kReportFd).c_str(), 1);
     ::setenv("LABKIT_TOKEN_FD", std::to_string(kTokenFd).c_str(), 1);
     if (::chdir(case_dir.c_str()) != 0) ::_exit(126);
+    ::close(kInfoFd);
     args = {isolation.launcher};
   }
   for (std::string arg : {std::to_string(kStatusFd), std::string(kCpuSeconds),
@@ -98,6 +103,30 @@ void PlaceFds(std::initializer_list<int> fds) {
   ::_exit(127);
 }
 
+// Orphans of a case are reparented to the grader (a child subreaper when
+// degraded); once killed they are reaped here, or as zombies they would
+// still count against the case user's RLIMIT_NPROC.
+void ReapOrphans(uid_t user) {
+  const std::string self = std::to_string(::getpid());
+  for (const std::filesystem::directory_entry& entry :
+       std::filesystem::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    size_t end = line.rfind(')');  // the command name may hold spaces
+    if (end == std::string::npos) continue;
+    std::istringstream fields(line.substr(end + 2));
+    std::string state, parent;
+    fields >> state >> parent;
+    struct stat owner;
+    if (parent == self && ::stat(entry.path().c_str(), &owner) == 0 && owner.st_uid == user) {
+      ::waitpid(std::stoi(pid), nullptr, WNOHANG);
+    }
+  }
+}
+
 // Without a pid namespace, a case's daemon could outlive it: kill every
 // process of the case's own user (only possible, and only needed, as root).
 void KillLeftovers(int slot) {
@@ -106,11 +135,29 @@ void KillLeftovers(int slot) {
   if (killer == 0) {
     uid_t user = kFirstCaseUser + slot;
     if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
-      ::kill(-1, SIGKILL);
+      // Again until nothing is left: a fork bomb forks while it is killed.
+      for (int round = 0; round < 1000 && ::kill(-1, SIGKILL) == 0; ++round) {
+      }
     }
     ::_exit(0);
   }
   if (killer > 0) ::waitpid(killer, nullptr, 0);
+  ReapOrphans(kFirstCaseUser + slot);
+}
+
+// Reads {"child-pid": N, ...} from bubblewrap's --info-fd; -1 if it never came.
+pid_t JailedLauncherPid(int info_fd) {
+  std::string text;
+  char buffer[512];
+  while (text.find('}') == std::string::npos) {
+    pollfd ready{info_fd, POLLIN, 0};
+    if (::poll(&ready, 1, 5000) <= 0) return -1;
+    ssize_t n = ::read(info_fd, buffer, sizeof buffer);
+    if (n <= 0) return -1;
+    text.append(buffer, n);
+  }
+  size_t at = text.find("\"child-pid\":");
+  return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + 12);
 }
 
 void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
@@ -134,8 +181,8 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   if (::mkdtemp(dir_template) == nullptr) return HarnessProblem("mkdtemp failed");
   const std::string case_dir = dir_template;
   ::chmod(case_dir.c_str(), 0777);  // the case runs as its own user
-  int output[2], report[2], token_pipe[2], status[2];
-  for (int* pipe : {output, report, token_pipe, status}) {
+  int output[2], report[2], token_pipe[2], status[2], info[2];
+  for (int* pipe : {output, report, token_pipe, status, info}) {
     if (::pipe2(pipe, O_CLOEXEC) != 0) return HarnessProblem("pipe failed");
   }
   std::string line = token + "\n";
@@ -144,16 +191,22 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   ::close(token_pipe[1]);
   pid_t pid = ::fork();
   if (pid == 0) {
-    StartCase(isolation, spec, case_dir, output[1], report[1], token_pipe[0], status[1]);
+    StartCase(isolation, spec, case_dir, output[1], report[1], token_pipe[0], status[1],
+              info[1]);
   }
-  for (int fd : {output[1], report[1], token_pipe[0], status[1]}) ::close(fd);
+  for (int fd : {output[1], report[1], token_pipe[0], status[1], info[1]}) ::close(fd);
   harness::CaseProcess process;
   if (pid > 0) {
     ::setpgid(pid, pid);
+    // bubblewrap names the first process inside; killing that one ends the
+    // whole pid namespace before the jail exits.
+    pid_t launcher = isolation.jailed ? JailedLauncherPid(info[0]) : -1;
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
     ::fcntl(report[0], F_SETFL, O_NONBLOCK);
-    process = harness::Supervise(pid, report[0], output[0], spec.timeout_ms + kStartupMarginMs);
+    process = harness::Supervise(pid, report[0], output[0], spec.timeout_ms + kStartupMarginMs,
+                                 launcher);
   }
+  ::close(info[0]);
   // The launcher's line is the case's true wait status; the jail's own exit
   // status only tells that the launcher ended (or was killed on a timeout).
   char buffer[32] = {};
@@ -170,7 +223,7 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   ReplaceAll(process.output, shown_dir, "$TMP");
   if (has_status) {
     process.status = std::atoi(buffer);
-  } else if (!process.timed_out) {
+  } else if (!process.timed_out && !process.flooded) {
     return HarnessProblem("the jail did not start (exit status " +
                           std::to_string(WEXITSTATUS(process.status)) + ")");
   }
@@ -183,6 +236,13 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
 
 Isolation ProbeIsolation(const std::string& launcher) {
   Isolation isolation{true, launcher, ""};
+  if (std::getenv("LABKIT_NO_JAIL") != nullptr) {
+    isolation.jailed = false;
+    isolation.note = "no jail: LABKIT_NO_JAIL is set; cases ran with rlimits, an unprivileged "
+                     "user and timeouts only";
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    return isolation;
+  }
   // The launcher run on itself with no arguments prints its usage and exits
   // with 2: enough to prove the jail starts and runs a program.
   pid_t pid = ::fork();
@@ -190,6 +250,7 @@ Isolation ProbeIsolation(const std::string& launcher) {
     int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(devnull, STDERR_FILENO);
+    ::dup2(devnull, kInfoFd);
     if (IsRoot()) {
       uid_t user = kFirstCaseUser;
       if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
@@ -212,6 +273,7 @@ Isolation ProbeIsolation(const std::string& launcher) {
     return isolation;
   }
   isolation.jailed = false;
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see ReapOrphans
   isolation.note = std::string("no jail: bubblewrap could not start here (") +
                    (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
                         ? "bwrap is not installed"

@@ -1,0 +1,251 @@
+// `labkit test`, second half: the grader's own end-to-end tests. Every
+// fixture of grader/fixtures/fixtures.json is graded through the whole
+// pipeline (stage, build, jailed run, judge) and its scores are asserted.
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "grader/cli/commands.h"
+#include "grader/cli/console.h"
+#include "grader/cli/grade_pipeline.h"
+
+namespace labkit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr double kSecondsPerFixture = 120;  // the grader's bound for one submission
+constexpr const char* kHostileLab = "01_socket";
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+// The reference, with lab 01 replaced by the hostile template filled in.
+std::string HostileSubmission(const std::string& root, const std::vector<Lab>& labs,
+                              const std::string& behaviour, const std::string& dir) {
+  for (const Lab& lab : labs) {
+    fs::create_directories(dir + "/" + lab.id);
+    for (const std::string& file : lab.files) {
+      fs::copy_file(root + "/solutions/" + lab.id + "/" + file, dir + "/" + lab.id + "/" + file);
+    }
+  }
+  std::string source = ReadText(root + "/grader/fixtures/hostile_socket_lab.cc.in");
+  ReplaceAll(source, "  // BEHAVIOUR", "  " + behaviour);
+  std::ofstream(dir + "/01_socket/socket_lab.cc", std::ios::trunc) << source;
+  return dir;
+}
+
+void AddEntry(archive* out, const std::string& path, const std::string& content,
+              const std::string& link_target = "") {
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, path.c_str());
+  archive_entry_set_perm(entry, 0644);
+  if (link_target.empty()) {
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+  } else {
+    archive_entry_set_filetype(entry, AE_IFLNK);
+    archive_entry_set_symlink(entry, link_target.c_str());
+  }
+  archive_write_header(out, entry);
+  if (link_target.empty()) archive_write_data(out, content.data(), content.size());
+  archive_entry_free(entry);
+}
+
+// A student's repository as a .tar.gz: the reference for every lab but 01,
+// whose file is a symbolic link to /etc/passwd, plus entries that try to
+// escape the staging folder.
+std::string EscapingArchive(const std::string& root, const std::vector<Lab>& labs,
+                            const std::string& dir) {
+  const std::string path = dir + "/escape.tar.gz";
+  archive* out = archive_write_new();
+  archive_write_add_filter_gzip(out);
+  archive_write_set_format_pax_restricted(out);
+  archive_write_open_filename(out, path.c_str());
+  for (const Lab& lab : labs) {
+    for (const std::string& file : lab.files) {
+      const std::string name = "student/labs/" + lab.id + "/" + file;
+      if (lab.id == kHostileLab) {
+        AddEntry(out, name, "", "/etc/passwd");
+      } else {
+        AddEntry(out, name, ReadText(root + "/solutions/" + lab.id + "/" + file));
+      }
+    }
+  }
+  AddEntry(out, "student/../../labkit-escape.cc", "escaped\n");
+  AddEntry(out, "/tmp/labkit-escape.cc", "escaped\n");
+  archive_write_close(out);
+  archive_write_free(out);
+  return path;
+}
+
+// Processes left by a case (a daemon, a fork bomb): any of the case users.
+int LeftoverProcesses() {
+  int count = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(entry.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("Uid:", 0) != 0) continue;
+      long uid = std::strtol(line.c_str() + 4, nullptr, 10);
+      if (uid >= 61000 && uid < 61000 + 256) ++count;
+      break;
+    }
+  }
+  return count;
+}
+
+// What is wrong with `result` for `fixture`; empty when it is as expected.
+std::vector<std::string> Problems(const json& fixture, const judge::GradeResult& result,
+                                  const std::string& root, bool jailed) {
+  std::vector<std::string> problems;
+  const std::string expect = fixture.value("expect", "hostile");
+  for (const judge::GradedLab& lab : result.labs) {
+    const std::string score = std::to_string(lab.score) + "/" + std::to_string(lab.max_score);
+    if (lab.max_score <= 0) problems.push_back(lab.id + " is worth no points");
+    bool hostile = expect == "hostile" && lab.id == kHostileLab;
+    if (expect == "every lab 0" || hostile) {
+      if (lab.score != 0) problems.push_back(lab.id + " earned " + score + " (expected 0)");
+    } else if (lab.score != lab.max_score || lab.status != "ok") {
+      problems.push_back(lab.id + " scored " + score + " (" + lab.status + "), expected full marks");
+    }
+    if (!hostile) continue;
+    if (fixture.contains("status") && lab.status != fixture["status"]) {
+      problems.push_back(lab.id + " status is " + lab.status + ", expected " +
+                         fixture["status"].get<std::string>());
+    }
+    if (fixture.contains("reason")) {
+      bool seen = false;
+      for (const judge::GradedCase& c : lab.cases) {
+        seen = seen || c.reason.find(fixture["reason"].get<std::string>()) != std::string::npos;
+      }
+      if (!seen) problems.push_back("no case of " + lab.id + " failed with \"" +
+                                    fixture["reason"].get<std::string>() + "\"");
+    }
+  }
+  for (const std::string& wanted : fixture.value("warnings", std::vector<std::string>{})) {
+    bool seen = false;
+    for (const std::string& warning : result.warnings) {
+      seen = seen || warning.find(wanted) != std::string::npos;
+    }
+    if (!seen) problems.push_back("no staging warning mentions \"" + wanted + "\"");
+  }
+  for (const judge::GradedLab& lab : result.labs) {
+    for (const judge::GradedCase& c : lab.cases) {
+      for (const std::string& secret : fixture.value("forbidden_output", std::vector<std::string>{})) {
+        if (c.output.find(secret) != std::string::npos) {
+          problems.push_back(c.name + " printed hidden text \"" + secret + "\"");
+        }
+      }
+      if (fixture.contains("output_cap") && c.output.size() > fixture["output_cap"].get<size_t>()) {
+        problems.push_back(c.name + " kept " + std::to_string(c.output.size()) + " bytes of output");
+      }
+    }
+  }
+  std::vector<std::string> absent = fixture.value("absent_files", std::vector<std::string>{});
+  if (jailed) {
+    // Without the jail, /tmp is shared: nothing stops a case writing there.
+    for (const std::string& path :
+         fixture.value("absent_files_when_jailed", std::vector<std::string>{})) {
+      absent.push_back(path);
+    }
+  }
+  for (std::string path : absent) {
+    ReplaceAll(path, "{{ROOT}}", root);
+    if (fs::exists(fs::symlink_status(path))) problems.push_back("a case created " + path);
+  }
+  return problems;
+}
+
+}  // namespace
+
+FixtureTally CheckGraderFixtures(const std::string& root) {
+  const json fixtures = json::parse(ReadText(root + "/grader/fixtures/fixtures.json"));
+  const std::vector<Lab> labs = LoadCatalog(root);
+  const std::string absolute_root = fs::canonical(root);
+  Grader grader(root, labs, std::max(1u, std::thread::hardware_concurrency()));
+  std::cout << "\n" << Bold("labkit test: the grader's fixtures") << Dim("  (" + grader.isolation_note() + ")") << "\n";
+  char dir_template[] = "/tmp/labkit-fixtures.XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("cannot create a temp folder");
+  const std::string dir = dir_template;
+  FixtureTally tally;
+  int number = 0;
+  for (const json& fixture : fixtures["fixtures"]) {
+    const std::string name = fixture.value("name", "?");
+    if (fixture.value("jail_only", false) && !grader.jailed()) {
+      std::cout << "  - " << name << Dim(": skipped, it needs the jail") << "\n";
+      continue;
+    }
+    const std::string work = dir + "/" + std::to_string(++number);
+    fs::create_directories(work);
+    std::string submission;
+    if (fixture.contains("submission")) {
+      submission = root + "/" + fixture["submission"].get<std::string>();
+    } else if (fixture.value("archive", false)) {
+      submission = EscapingArchive(root, labs, work);
+    } else {
+      std::string behaviour = fixture.value("behaviour", "");
+      ReplaceAll(behaviour, "{{ROOT}}", absolute_root);
+      submission = HostileSubmission(root, labs, behaviour, work + "/submission");
+    }
+    // What an earlier run may have left must not count against this one.
+    for (const char* key : {"absent_files", "absent_files_when_jailed"}) {
+      for (std::string path : fixture.value(key, std::vector<std::string>{})) {
+        ReplaceAll(path, "{{ROOT}}", absolute_root);
+        fs::remove(path);
+      }
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::string> problems;
+    try {
+      problems = Problems(fixture, grader.Grade(submission), absolute_root, grader.jailed());
+    } catch (const std::exception& e) {
+      problems.push_back(std::string("grading failed: ") + e.what());
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (seconds > kSecondsPerFixture) {
+      problems.push_back("grading took " + std::to_string(seconds) + " s");
+    }
+    if (int left = LeftoverProcesses(); left > 0) {
+      problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");
+    }
+    char time[32];
+    std::snprintf(time, sizeof time, " (%.1f s)", seconds);
+    if (problems.empty()) {
+      ++tally.passed;
+      std::cout << "  " << Green("✓") << " " << name << Dim(time) << "\n";
+    } else {
+      ++tally.failed;
+      std::cout << "  " << Red("✗") << " " << name << Dim(time) << "\n";
+      for (const std::string& problem : problems) std::cout << "      " << problem << "\n";
+    }
+  }
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return tally;
+}
+
+}  // namespace labkit::cli
