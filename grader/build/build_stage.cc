@@ -115,71 +115,63 @@ std::string CopyOut(const std::string& from, const std::string& out_dir, const s
 
 }  // namespace
 
-std::map<std::string, LabBuild> BuildSubmission(const std::string& root,
-                                                const std::string& staged_dir,
-                                                const std::vector<std::string>& lab_ids,
-                                                const std::string& out_dir) {
-  std::map<std::string, LabBuild> builds;
-  if (lab_ids.empty()) return builds;
-  std::vector<std::string> targets;
+BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
+                             const std::vector<std::string>& lab_ids,
+                             const std::vector<std::string>& kit_labels,
+                             const std::string& out_dir) {
+  BuildOutcome outcome;
+  std::vector<std::string> targets = kit_labels;
   for (const std::string& id : lab_ids) {
     targets.push_back("@submission//:" + id + "_suite");
-    builds[id] = LabBuild{};
+    outcome.labs[id] = LabBuild{};
   }
+  if (targets.empty()) return outcome;
   BazelRun run = RunBazel(root, targets, staged_dir);
   for (const nlohmann::json& event : run.events) {
     const nlohmann::json& id = event["id"];
     if (id.contains("targetCompleted") && event.contains("completed")) {
-      std::string lab = LabOfLabel(id["targetCompleted"].value("label", ""), lab_ids);
+      const std::string label = id["targetCompleted"].value("label", "");
       const nlohmann::json& completed = event["completed"];
-      if (lab.empty() || !completed.value("success", false)) continue;
-      for (const nlohmann::json& file : completed.value("importantOutput", nlohmann::json::array())) {
+      if (!completed.value("success", false)) continue;
+      const std::string name = label.substr(label.rfind(':') + 1);
+      for (const nlohmann::json& file :
+           completed.value("importantOutput", nlohmann::json::array())) {
         std::string path = PathFromUri(file.value("uri", ""));
-        if (fs::path(path).filename() == lab + "_suite") {
-          builds[lab].binary = CopyOut(path, out_dir, lab + "_suite");
-          builds[lab].built = true;
+        if (fs::path(path).filename() != name) continue;
+        if (std::string lab = LabOfLabel(label, lab_ids); !lab.empty()) {
+          outcome.labs[lab].binary = CopyOut(path, out_dir, lab + "_suite");
+          outcome.labs[lab].built = true;
+        } else {
+          std::string copy = label.substr(label.find("//") + 2);
+          for (char& c : copy) c = (c == '/' || c == ':') ? '_' : c;
+          outcome.kit[label] = CopyOut(path, out_dir, copy);
         }
       }
     } else if (id.contains("actionCompleted") && event.contains("action")) {
       const nlohmann::json& action = event["action"];
       std::string lab = LabOfLabel(action.value("label", ""), lab_ids);
-      if (lab.empty() || action.value("success", true) || !builds[lab].errors.empty()) continue;
+      if (lab.empty() || action.value("success", true) || !outcome.labs[lab].errors.empty()) {
+        continue;
+      }
       if (action.contains("stderr")) {
-        builds[lab].errors = FirstErrors(ReadFile(PathFromUri(action["stderr"].value("uri", ""))));
+        outcome.labs[lab].errors =
+            FirstErrors(ReadFile(PathFromUri(action["stderr"].value("uri", ""))));
       }
     }
   }
-  for (auto& [lab, build] : builds) {
+  for (const std::string& label : kit_labels) {
+    if (outcome.kit.count(label) == 0) {
+      throw std::runtime_error("the kit's own " + label + " did not build:\n" +
+                               FirstErrors(run.output));
+    }
+  }
+  for (auto& [lab, build] : outcome.labs) {
     if (!build.built && build.errors.empty()) {
       // No action failed, yet no binary: say what Bazel said.
       build.errors = FirstErrors(run.output);
     }
   }
-  return builds;
-}
-
-std::map<std::string, std::string> BuildKitTargets(const std::string& root,
-                                                   const std::vector<std::string>& labels,
-                                                   const std::string& out_dir) {
-  BazelRun run = RunBazel(root, labels, "");
-  if (run.exit_code != 0) {
-    throw std::runtime_error("the kit's own targets did not build:\n" + FirstErrors(run.output));
-  }
-  std::map<std::string, std::string> copies;
-  for (const nlohmann::json& event : run.events) {
-    if (!event["id"].contains("targetCompleted") || !event.contains("completed")) continue;
-    std::string label = event["id"]["targetCompleted"].value("label", "");
-    for (const nlohmann::json& file :
-         event["completed"].value("importantOutput", nlohmann::json::array())) {
-      std::string path = PathFromUri(file.value("uri", ""));
-      std::string name = label.substr(label.find("//") + 2);
-      for (char& c : name) c = (c == '/' || c == ':') ? '_' : c;
-      if (fs::path(path).filename() == label.substr(label.rfind(':') + 1)) {
-        copies[label] = CopyOut(path, out_dir, name);
-      }
-    }
-  }
-  return copies;
+  return outcome;
 }
 
 }  // namespace labkit::build

@@ -17,18 +17,19 @@ struct LabBuild {
   std::string errors;  // the compiler's first errors when !built
 };
 
-// Builds @submission//:<id>_suite for each id in `lab_ids` from the files
-// in `staged_dir`, and copies each binary into `out_dir`. Throws
-// std::runtime_error if Bazel itself cannot run.
-std::map<std::string, LabBuild> BuildSubmission(const std::string& root,
-                                                const std::string& staged_dir,
-                                                const std::vector<std::string>& lab_ids,
-                                                const std::string& out_dir);
+struct BuildOutcome {
+  std::map<std::string, LabBuild> labs;    // by lab id
+  std::map<std::string, std::string> kit;  // kit label -> private copy
+};
 
-// Builds kit targets (reference suites, the case launcher) and copies each
-// into `out_dir`, named after its last path part. Throws with Bazel's errors.
-std::map<std::string, std::string> BuildKitTargets(const std::string& root,
-                                                   const std::vector<std::string>& labels,
-                                                   const std::string& out_dir);
+// In one Bazel run (one is cheaper than two): builds
+// @submission//:<id>_suite for each id in `lab_ids` from the files in
+// `staged_dir`, and the kit's own `kit_labels` (reference suites, the case
+// launcher). Copies every binary into `out_dir`. Throws std::runtime_error
+// if Bazel cannot run or a kit target does not build.
+BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
+                             const std::vector<std::string>& lab_ids,
+                             const std::vector<std::string>& kit_labels,
+                             const std::string& out_dir);
 
 }  // namespace labkit::build

@@ -18,6 +18,9 @@ int CheckLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh);
 
+// bench/grade_bench.sh: medians and ratios of grading times.
+int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);
+
 // Grades grader/fixtures/fixtures.json end to end.
 struct FixtureTally {
   int passed = 0, failed = 0;

@@ -3,7 +3,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +20,23 @@ namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// With LABKIT_TIMING set, each stage's wall time goes to stderr (bench uses it).
+class StageTimer {
+ public:
+  explicit StageTimer(const char* stage)
+      : stage_(stage), start_(std::chrono::steady_clock::now()) {}
+  ~StageTimer() {
+    if (std::getenv("LABKIT_TIMING") == nullptr) return;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::fprintf(stderr, "labkit timing: %-9s %.2f s\n", stage_, seconds);
+  }
+
+ private:
+  const char* stage_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // FNV-1a of a file's bytes: the cache key of a reference binary.
 std::string Fingerprint(const std::string& path) {
@@ -30,6 +51,12 @@ std::string Fingerprint(const std::string& path) {
   return std::to_string(hash);
 }
 
+constexpr const char* kLauncherLabel = "//grader/run:case_launcher";
+
+std::string ReferenceLabel(const std::string& lab) {
+  return "//grader/hidden/" + lab + ":reference_suite";
+}
+
 std::string MakeWorkDir() {
   char dir[] = "/tmp/labkit-grade.XXXXXX";
   if (::mkdtemp(dir) == nullptr) throw std::runtime_error("cannot create a work folder in /tmp");
@@ -40,15 +67,27 @@ std::string MakeWorkDir() {
 }  // namespace
 
 Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
-    : root_(root), labs_(std::move(labs)), workers_(workers), work_dir_(MakeWorkDir()) {
-  std::vector<std::string> targets = {"//grader/run:case_launcher"};
-  for (const Lab& lab : labs_) targets.push_back("//grader/hidden/" + lab.id + ":reference_suite");
-  std::map<std::string, std::string> built = build::BuildKitTargets(root_, targets, work_dir_);
-  isolation_ = run::ProbeIsolation(built.at("//grader/run:case_launcher"));
-  for (const Lab& lab : labs_) {
-    references_[lab.id].binary = built.at("//grader/hidden/" + lab.id + ":reference_suite");
-  }
+    : root_(root), labs_(std::move(labs)), workers_(workers), work_dir_(MakeWorkDir()) {}
+
+// The kit's side, built with the first submission (one Bazel run, not two):
+// the case launcher, the jail probe, each lab's reference and its cases.
+void Grader::Prepare(const std::map<std::string, std::string>& kit) {
+  StageTimer timer("prepare");
+  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel));
+  for (const Lab& lab : labs_) references_[lab.id].binary = kit.at(ReferenceLabel(lab.id));
   PrepareReferences();
+  prepared_ = true;
+}
+
+void Grader::EnsurePrepared() {
+  if (!prepared_) Prepare(build::BuildSubmission(root_, "", {}, KitLabels(), work_dir_).kit);
+}
+
+std::vector<std::string> Grader::KitLabels() const {
+  if (prepared_) return {};
+  std::vector<std::string> labels = {kLauncherLabel};
+  for (const Lab& lab : labs_) labels.push_back(ReferenceLabel(lab.id));
+  return labels;
 }
 
 Grader::~Grader() {
@@ -93,7 +132,6 @@ void Grader::PrepareReferences() {
 judge::GradeResult Grader::Grade(const std::string& submission) {
   judge::GradeResult result;
   result.submission = submission;
-  result.isolation = isolation_.note;
 
   // Stage.
   const std::string stage_dir = work_dir_ + "/stage-" + std::to_string(++submissions_graded_);
@@ -101,6 +139,7 @@ judge::GradeResult Grader::Grade(const std::string& submission) {
   std::vector<stage::RubricLab> rubric;
   for (const Lab& lab : labs_) rubric.push_back({lab.id, lab.files});
   stage::StageResult staged;
+  std::optional<StageTimer> timer(std::in_place, "stage");
   try {
     staged = stage::StageSubmission(submission, rubric, stage_dir);
   } catch (const stage::StageError& e) {
@@ -113,12 +152,17 @@ judge::GradeResult Grader::Grade(const std::string& submission) {
   for (const stage::StagedLab& lab : staged.labs) {
     if (lab.complete) complete.push_back(lab.id);
   }
+  timer.emplace("build");
   const std::string bin_dir = stage_dir + "/bin";
   fs::create_directories(bin_dir);
-  std::map<std::string, build::LabBuild> builds =
-      build::BuildSubmission(root_, stage_dir, complete, bin_dir);
+  build::BuildOutcome built =
+      build::BuildSubmission(root_, stage_dir, complete, KitLabels(), prepared_ ? bin_dir : work_dir_);
+  const std::map<std::string, build::LabBuild>& builds = built.labs;
+  if (!prepared_) Prepare(built.kit);
+  result.isolation = isolation_.note;
 
   // Run and judge.
+  timer.emplace("run");
   for (size_t i = 0; i < labs_.size(); ++i) {
     const Lab& lab = labs_[i];
     const LabReference& reference = references_.at(lab.id);

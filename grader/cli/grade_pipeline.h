@@ -17,7 +17,8 @@ namespace labkit::cli {
 
 class Grader {
  public:
-  // Builds the kit's own pieces for `labs`; `workers` cases run at once.
+  // Grades `labs`, `workers` cases at once. The kit's own pieces are built
+  // with the first submission.
   Grader(const std::string& root, std::vector<Lab> labs, int workers);
   ~Grader();
   Grader(const Grader&) = delete;
@@ -27,8 +28,15 @@ class Grader {
   // UserError when the submission cannot be read at all.
   judge::GradeResult Grade(const std::string& submission);
 
-  const std::string& isolation_note() const { return isolation_.note; }
-  bool jailed() const { return isolation_.jailed; }
+  // How cases are isolated (builds the kit's side first if no grade has).
+  const std::string& isolation_note() {
+    EnsurePrepared();
+    return isolation_.note;
+  }
+  bool jailed() {
+    EnsurePrepared();
+    return isolation_.jailed;
+  }
 
  private:
   struct LabReference {
@@ -36,6 +44,9 @@ class Grader {
     std::vector<run::CaseInfo> cases;
     std::vector<std::vector<std::string>> transcripts;  // per case, normalized
   };
+  void Prepare(const std::map<std::string, std::string>& kit);
+  void EnsurePrepared();
+  std::vector<std::string> KitLabels() const;
   void PrepareReferences();
 
   std::string root_;
@@ -45,6 +56,7 @@ class Grader {
   run::Isolation isolation_;
   std::map<std::string, LabReference> references_;
   int submissions_graded_ = 0;
+  bool prepared_ = false;
 };
 
 }  // namespace labkit::cli

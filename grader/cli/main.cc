@@ -69,6 +69,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");
 
+  int bench_runs = 5, bench_class = 10;
+  bool bench_expunge = false;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time the grader: warm and cold grades of a full submission, the floor "
+               "(building and running the test binaries directly), and batch throughput.");
+  bench->add_option("--runs", bench_runs, "Grades per median.")->check(CLI::Range(1, 100));
+  bench->add_option("--class", bench_class, "Submissions in the batch.")->check(CLI::Range(1, 1000));
+  bench->add_flag("--expunge", bench_expunge,
+                  "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
+
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
@@ -99,6 +109,7 @@ int main(int argc, char** argv) {
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const UserError& e) {
     std::cerr << "labkit: " << e.what() << "\n";
     return kExitUsage;

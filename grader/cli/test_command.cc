@@ -69,4 +69,11 @@ int TestKit(const std::string& root, int runs, bool fresh) {
   return failed == 0 && bazel.exit_code == 0 ? kExitOk : kExitTestsFailed;
 }
 
+int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge) {
+  std::vector<std::string> command = {"bash", root + "/bench/grade_bench.sh", "--runs",
+                                      std::to_string(runs), "--class", std::to_string(class_size)};
+  if (expunge) command.push_back("--expunge");
+  return RunProcess(command, false).exit_code;
+}
+
 }  // namespace labkit::cli

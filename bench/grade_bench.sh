@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Times the grader (`./labkit bench` runs this). Every graded submission is
+# the reference with a unique comment added to each lab file, so each grade
+# really compiles its seven files, as a new student's would.
+#
+#   warm   median wall time of `./labkit grade SUBMISSION` with a warm Bazel
+#          server (the kit itself already built);
+#   floor  median time to do the least any grader must: build the same
+#          seven test binaries and run each one directly, no jail, no
+#          reference comparison, no reports;
+#   cold   one grade after `bazel shutdown` (a new Bazel server), and with
+#          --expunge one after `bazel clean --expunge` (GoogleTest and the
+#          whole kit built from nothing as well);
+#   batch  `./labkit grade --class` over CLASS submissions: seconds each,
+#          and the time 100 would take at that rate.
+#
+# Usage: bench/grade_bench.sh [--runs N] [--class N] [--expunge]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+runs=5 class=10 expunge=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --class) class="$2"; shift 2 ;;
+    --expunge) expunge=true; shift ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "grade_bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+WORK="$(mktemp -d /tmp/labkit-bench.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+LABS=$(sed -n 's/.*"id": "\([^"]*\)".*/\1/p' labs/labs.json)
+mkdir -p "$WORK/submissions"
+
+new_submission() {  # prints the path of a fresh copy of the reference
+  local dir lab file
+  dir="$(mktemp -d "$WORK/submissions/s.XXXXXX")"  # unique even from a subshell
+  for lab in $LABS; do
+    mkdir -p "$dir/$lab"
+    for file in solutions/"$lab"/*.cc; do
+      { cat "$file"; echo "// benchmark submission $(basename "$dir")"; } >"$dir/$lab/$(basename "$file")"
+    done
+  done
+  echo "$dir"
+}
+
+seconds() {  # runs the command quietly; prints its wall time in seconds
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || { echo "grade_bench: failed: $*" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f\n", b - a}'
+}
+
+median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+grade() { ./labkit grade "$1" --json "$WORK/result.json"; }
+
+floor() {  # build the seven suites from the submission, run each directly
+  local dir="$1" targets=() lab
+  for lab in $LABS; do targets+=("@submission//:${lab}_suite"); done
+  LABKIT_SUBMISSION="$dir" bazel build --noshow_progress "${targets[@]}"
+  for lab in $LABS; do "$ROOT/bazel-bin/external/submission/${lab}_suite" >/dev/null || true; done
+}
+
+echo "grade_bench: $runs runs; $(nproc) cores; $(echo $LABS | wc -w) labs"
+grade "$(new_submission)" >/dev/null 2>&1 || true  # warm up: kit built, references cached
+floor "$(new_submission)" >/dev/null 2>&1
+
+warm=$(for _ in $(seq "$runs"); do seconds grade "$(new_submission)"; done | median)
+floor_time=$(for _ in $(seq "$runs"); do seconds floor "$(new_submission)"; done | median)
+ratio=$(awk -v w="$warm" -v f="$floor_time" 'BEGIN {printf "%.2f", w / f}')
+
+bazel shutdown >/dev/null 2>&1
+cold=$(seconds grade "$(new_submission)")
+if $expunge; then
+  bazel clean --expunge >/dev/null 2>&1
+  expunged=$(seconds grade "$(new_submission)")
+fi
+
+mkdir -p "$WORK/class"
+for _ in $(seq "$class"); do mv "$(new_submission)" "$WORK/class/"; done
+batch=$(seconds ./labkit grade --class "$WORK/class" --out "$WORK/gradebook.csv")
+rows=$(($(wc -l <"$WORK/gradebook.csv") - 1))
+[ "$rows" -eq "$class" ] || { echo "grade_bench: the gradebook has $rows rows, not $class" >&2; exit 1; }
+
+echo "warm grade of a full submission (median of $runs): ${warm} s"
+echo "floor: build the 7 suites and run them directly (median of $runs): ${floor_time} s"
+echo "warm / floor: ${ratio}x"
+echo "cold grade (new Bazel server): ${cold} s"
+$expunge && echo "cold grade after bazel clean --expunge (kit rebuilt too): ${expunged} s"
+awk -v t="$batch" -v n="$class" 'BEGIN {
+  printf "batch of %d submissions: %.1f s, %.2f s each; 100 would take %.0f s\n", n, t, t / n, 100 * t / n }'
