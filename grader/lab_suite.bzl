@@ -41,6 +41,12 @@ def lab_files(header, source, support = []):
         visibility = ["//visibility:public"],
     )
 
+    native.filegroup(
+        name = "public_test_source",
+        srcs = ["public_test.cc"],
+        visibility = ["//grader:__subpackages__"],
+    )
+
     # Fails until the student does the work, so `bazel test //...` skips it;
     # `./labkit check NN` runs it by name.
     native.cc_test(
@@ -90,6 +96,11 @@ def graded_lab_suite(lab, source, mutants, alternatives = []):
         alwayslink = True,
         # The grader links it with a submission's code in @submission.
         visibility = ["//visibility:public"],
+    )
+    native.filegroup(
+        name = "hidden_test_sources",
+        srcs = native.glob(["hidden_test.cc", "hidden_*.cc"]),
+        visibility = ["//grader:__subpackages__"],
     )
     native.cc_library(
         name = "reference",
