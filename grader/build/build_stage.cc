@@ -35,13 +35,18 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
   std::vector<std::string> args = {"bazel", "build", "--keep_going", "--noshow_progress",
                                    "--color=no", "--build_event_json_file=" + events_path};
   args.insert(args.end(), targets.begin(), targets.end());
-  int output[2];
-  if (::pipe(output) != 0) throw std::runtime_error("pipe failed");
+  // Output goes to an unlinked file, not a pipe: a Bazel client that starts
+  // a server leaves the server holding its output, and a pipe would then
+  // never reach end-of-file.
+  char output_template[] = "/tmp/labkit-bazel-output.XXXXXX";
+  int output = ::mkstemp(output_template);
+  if (output < 0) throw std::runtime_error("cannot create a temporary file");
+  ::unlink(output_template);
   pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(output[1], STDOUT_FILENO);
-    ::dup2(output[1], STDERR_FILENO);
-    ::close(output[0]);
+    ::dup2(output, STDOUT_FILENO);
+    ::dup2(output, STDERR_FILENO);
+    ::close(output);
     if (::chdir(root.c_str()) != 0) ::_exit(126);
     if (!staged_dir.empty()) ::setenv("LABKIT_SUBMISSION", staged_dir.c_str(), 1);
     std::vector<char*> argv;
@@ -50,13 +55,13 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
     ::execvp("bazel", argv.data());
     ::_exit(127);
   }
-  ::close(output[1]);
   BazelRun run;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(output[0], buffer, sizeof buffer)) > 0;) run.output.append(buffer, n);
-  ::close(output[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  char buffer[4096];
+  ::lseek(output, 0, SEEK_SET);
+  for (ssize_t n; (n = ::read(output, buffer, sizeof buffer)) > 0;) run.output.append(buffer, n);
+  ::close(output);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   std::ifstream in(events_path);
   for (std::string line; std::getline(in, line);) {
