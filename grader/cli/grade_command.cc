@@ -89,16 +89,11 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
   int done = 0;
-  for (const std::string& path : todo) {
+  grader.GradeAll(todo, [&](const std::string& path, judge::GradeResult result,
+                            const std::string& error) {
+    // An unreadable submission still gets its row, at zero, with the reason.
+    (void)error;
     const std::string name = fs::path(path).filename().string();
-    judge::GradeResult result;
-    try {
-      result = grader.Grade(path);
-    } catch (const UserError& e) {
-      // An unreadable submission still gets its row, at zero, with the reason.
-      result.warnings.push_back(e.what());
-      for (const Lab& lab : labs) result.labs.push_back({lab.id, lab.title, 0, 0, "missing", e.what(), {}});
-    }
     result.submission = name;
     gradebook.Append(result);
     if (!options.feedback_dir.empty()) {
@@ -107,8 +102,8 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
     std::cout << "  [" << ++done << "/" << todo.size() << "] " << name << ": " << result.score
               << "/" << result.max_score
               << (result.warnings.empty() ? "" : Dim("  (" + result.warnings.front() + ")"))
-              << "\n";
-  }
+              << "\n" << std::flush;
+  });
   std::cout << "Gradebook: " << options.out << "\n";
   return kExitOk;
 }

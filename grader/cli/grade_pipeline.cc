@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <fstream>
 
@@ -129,80 +130,133 @@ void Grader::PrepareReferences() {
   }
 }
 
-judge::GradeResult Grader::Grade(const std::string& submission) {
-  judge::GradeResult result;
-  result.submission = submission;
+Grader::Built Grader::StageAndBuild(const std::string& submission) {
+  Built built;
+  built.result.submission = submission;
 
   // Stage.
-  const std::string stage_dir = work_dir_ + "/stage-" + std::to_string(++submissions_graded_);
-  fs::create_directories(stage_dir);
+  built.stage_dir = work_dir_ + "/stage-" + std::to_string(++submissions_graded_);
+  fs::create_directories(built.stage_dir);
   std::vector<stage::RubricLab> rubric;
   for (const Lab& lab : labs_) rubric.push_back({lab.id, lab.files});
-  stage::StageResult staged;
   std::optional<StageTimer> timer(std::in_place, "stage");
   try {
-    staged = stage::StageSubmission(submission, rubric, stage_dir);
+    built.staged = stage::StageSubmission(submission, rubric, built.stage_dir);
   } catch (const stage::StageError& e) {
+    std::error_code ignored;
+    fs::remove_all(built.stage_dir, ignored);
     throw UserError(e.what());
   }
-  result.warnings = staged.warnings;
+  built.result.warnings = built.staged.warnings;
 
   // Build every complete lab in one Bazel run; each fails on its own.
   std::vector<std::string> complete;
-  for (const stage::StagedLab& lab : staged.labs) {
+  for (const stage::StagedLab& lab : built.staged.labs) {
     if (lab.complete) complete.push_back(lab.id);
   }
   timer.emplace("build");
-  const std::string bin_dir = stage_dir + "/bin";
+  const std::string bin_dir = built.stage_dir + "/bin";
   fs::create_directories(bin_dir);
-  build::BuildOutcome built =
-      build::BuildSubmission(root_, stage_dir, complete, KitLabels(), prepared_ ? bin_dir : work_dir_);
-  const std::map<std::string, build::LabBuild>& builds = built.labs;
-  if (!prepared_) Prepare(built.kit);
-  result.isolation = isolation_.note;
+  build::BuildOutcome outcome = build::BuildSubmission(root_, built.stage_dir, complete,
+                                                       KitLabels(), prepared_ ? bin_dir : work_dir_);
+  built.labs = std::move(outcome.labs);
+  if (!prepared_) Prepare(outcome.kit);
+  return built;
+}
 
-  // Run and judge.
-  timer.emplace("run");
+judge::GradeResult Grader::RunAndJudge(Built built) {
+  StageTimer timer("run");
+  judge::GradeResult result = std::move(built.result);
+  result.isolation = isolation_.note;
+  // Every case of every lab that built goes into one pool of workers.
+  std::vector<run::CaseToRun> jobs;
+  std::vector<std::pair<size_t, size_t>> origin;  // (lab, case) of each job
   for (size_t i = 0; i < labs_.size(); ++i) {
     const Lab& lab = labs_[i];
     const LabReference& reference = references_.at(lab.id);
     judge::GradedLab graded{lab.id, lab.title, 0, 0, "ok", "", {}};
     for (const run::CaseInfo& info : reference.cases) graded.max_score += info.points;
-    auto build = builds.find(lab.id);
-    if (!staged.labs[i].complete) {
+    auto build = built.labs.find(lab.id);
+    if (!built.staged.labs[i].complete) {
       graded.status = "missing";
       graded.detail = "not in the submission: ";
-      for (const std::string& file : staged.labs[i].missing) {
+      for (const std::string& file : built.staged.labs[i].missing) {
         graded.detail += "labs/" + lab.id + "/" + file + " ";
       }
-    } else if (build == builds.end() || !build->second.built) {
+    } else if (build == built.labs.end() || !build->second.built) {
       graded.status = "build_failed";
-      graded.detail = build == builds.end() ? "" : build->second.errors;
+      graded.detail = build == built.labs.end() ? "" : build->second.errors;
     }
-    if (graded.status != "ok") {
-      for (const run::CaseInfo& info : reference.cases) {
-        graded.cases.push_back({info.name, 0, info.points, "not_run",
-                                graded.status == "missing" ? "the lab's file is missing"
-                                                           : "the lab did not compile",
-                                {}, {}, -1, "", ""});
-      }
-    } else {
-      std::vector<harness::CaseOutcome> outcomes =
-          run::RunCases(isolation_, build->second.binary, reference.cases, workers_);
-      for (size_t c = 0; c < outcomes.size(); ++c) {
-        graded.cases.push_back(judge::JudgeAgainstReference(
-            reference.cases[c].name, reference.cases[c].points, outcomes[c],
-            reference.transcripts[c]));
-        graded.score += graded.cases.back().score;
+    for (size_t c = 0; c < reference.cases.size(); ++c) {
+      const run::CaseInfo& info = reference.cases[c];
+      graded.cases.push_back({info.name, 0, info.points, "not_run",
+                              graded.status == "missing" ? "the lab's file is missing"
+                                                         : "the lab did not compile",
+                              {}, {}, -1, "", ""});
+      if (graded.status == "ok") {
+        jobs.push_back({build->second.binary, info.name, info.timeout_ms, 0});
+        origin.emplace_back(i, c);
       }
     }
-    result.score += graded.score;
     result.max_score += graded.max_score;
     result.labs.push_back(std::move(graded));
   }
+  std::vector<harness::CaseOutcome> outcomes = run::RunMany(isolation_, jobs, workers_);
+  for (size_t j = 0; j < outcomes.size(); ++j) {
+    auto [lab, c] = origin[j];
+    const run::CaseInfo& info = references_.at(labs_[lab].id).cases[c];
+    judge::GradedLab& graded = result.labs[lab];
+    graded.cases[c] = judge::JudgeAgainstReference(
+        info.name, info.points, outcomes[j], references_.at(labs_[lab].id).transcripts[c]);
+    graded.score += graded.cases[c].score;
+    result.score += graded.cases[c].score;
+  }
   std::error_code ignored;
-  fs::remove_all(stage_dir, ignored);
+  fs::remove_all(built.stage_dir, ignored);
   return result;
+}
+
+judge::GradeResult Grader::Unreadable(const std::string& submission, const std::string& reason) {
+  EnsurePrepared();
+  judge::GradeResult result;
+  result.submission = submission;
+  result.isolation = isolation_.note;
+  result.warnings.push_back(reason);
+  for (const Lab& lab : labs_) {
+    judge::GradedLab graded{lab.id, lab.title, 0, 0, "missing", reason, {}};
+    for (const run::CaseInfo& info : references_.at(lab.id).cases) graded.max_score += info.points;
+    result.max_score += graded.max_score;
+    result.labs.push_back(std::move(graded));
+  }
+  return result;
+}
+
+judge::GradeResult Grader::Grade(const std::string& submission) {
+  return RunAndJudge(StageAndBuild(submission));
+}
+
+void Grader::GradeAll(const std::vector<std::string>& submissions, const Done& done) {
+  // A pipeline of two: the next submission is staged and built (Bazel, all
+  // cores) while this one's cases run (mostly waiting on the kernel).
+  auto start = [this](const std::string& path) {
+    return std::async(std::launch::async, [this, path] { return StageAndBuild(path); });
+  };
+  if (submissions.empty()) return;
+  if (!prepared_) EnsurePrepared();  // not from two threads at once
+  std::future<Built> next = start(submissions[0]);
+  for (size_t i = 0; i < submissions.size(); ++i) {
+    std::future<Built> current = std::move(next);
+    Built built;
+    std::string error;
+    try {
+      built = current.get();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    if (i + 1 < submissions.size()) next = start(submissions[i + 1]);
+    done(submissions[i],
+         error.empty() ? RunAndJudge(std::move(built)) : Unreadable(submissions[i], error), error);
+  }
 }
 
 }  // namespace labkit::cli

@@ -4,14 +4,17 @@
 // once per Grader and the reference transcripts cached on disk.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "grader/build/build_stage.h"
 #include "grader/cli/catalog.h"
 #include "grader/judge/grade_result.h"
 #include "grader/run/jail.h"
 #include "grader/run/run_stage.h"
+#include "grader/stage/stage.h"
 
 namespace labkit::cli {
 
@@ -27,6 +30,16 @@ class Grader {
   // Grades one submission (see stage.h for what it may be). Throws
   // UserError when the submission cannot be read at all.
   judge::GradeResult Grade(const std::string& submission);
+
+  // Grades many, in order, building each while the one before runs. `done`
+  // gets each result (Unreadable's, with the one-line reason, for a
+  // submission that could not be read).
+  // The result of a submission that could not be read: every lab missing.
+  judge::GradeResult Unreadable(const std::string& submission, const std::string& reason);
+
+  using Done = std::function<void(const std::string& submission, judge::GradeResult result,
+                                  const std::string& error)>;
+  void GradeAll(const std::vector<std::string>& submissions, const Done& done);
 
   // How cases are isolated (builds the kit's side first if no grade has).
   const std::string& isolation_note() {
@@ -44,6 +57,14 @@ class Grader {
     std::vector<run::CaseInfo> cases;
     std::vector<std::vector<std::string>> transcripts;  // per case, normalized
   };
+  struct Built {  // a submission staged and built, its cases not run yet
+    judge::GradeResult result;
+    std::string stage_dir;
+    stage::StageResult staged;
+    std::map<std::string, build::LabBuild> labs;
+  };
+  Built StageAndBuild(const std::string& submission);
+  judge::GradeResult RunAndJudge(Built built);
   void Prepare(const std::map<std::string, std::string>& kit);
   void EnsurePrepared();
   std::vector<std::string> KitLabels() const;

@@ -49,11 +49,19 @@ std::vector<CaseInfo> ListCases(const std::string& reference_binary) {
 
 std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
                                            const std::vector<CaseInfo>& cases, int workers) {
-  std::vector<harness::CaseOutcome> outcomes(cases.size());
+  std::vector<CaseToRun> jobs;
+  for (const CaseInfo& info : cases) jobs.push_back({binary, info.name, info.timeout_ms, 0});
+  return RunMany(isolation, std::move(jobs), workers);
+}
+
+std::vector<harness::CaseOutcome> RunMany(const Isolation& isolation,
+                                          std::vector<CaseToRun> jobs, int workers) {
+  std::vector<harness::CaseOutcome> outcomes(jobs.size());
   std::atomic<size_t> next{0};
   auto work = [&](int slot) {
-    for (size_t i; (i = next++) < cases.size();) {
-      outcomes[i] = RunJailedCase(isolation, {binary, cases[i].name, cases[i].timeout_ms, slot});
+    for (size_t i; (i = next++) < jobs.size();) {
+      jobs[i].slot = slot;
+      outcomes[i] = RunJailedCase(isolation, jobs[i]);
     }
   };
   std::vector<std::thread> threads;

@@ -25,4 +25,9 @@ std::vector<CaseInfo> ListCases(const std::string& reference_binary);
 std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
                                            const std::vector<CaseInfo>& cases, int workers);
 
+// Runs `jobs` (cases of any binaries), `workers` at a time, each worker
+// with a slot of its own; outcomes come back in the order of `jobs`.
+std::vector<harness::CaseOutcome> RunMany(const Isolation& isolation,
+                                          std::vector<CaseToRun> jobs, int workers);
+
 }  // namespace labkit::run
