@@ -3,12 +3,17 @@
 // pipeline (stage, build, jailed run, judge) and its scores are asserted.
 #include <archive.h>
 #include <archive_entry.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -17,6 +22,7 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
+#include "grader/cli/process.h"
 
 namespace labkit::cli {
 namespace {
@@ -179,6 +185,92 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
   return problems;
 }
 
+// Starts `labkit grade --class` on `class_dir`; kills it with SIGKILL once
+// it reports its first graded submission (or ends). Never waits unbounded.
+void RunBatchAndKillIt(const std::string& class_dir, const std::string& gradebook) {
+  int output[2];
+  if (::pipe(output) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(output[1], STDOUT_FILENO);
+    ::close(output[0]);
+    ::execl("/proc/self/exe", "labkit", "grade", "--class", class_dir.c_str(), "--out",
+            gradebook.c_str(), nullptr);
+    ::_exit(127);
+  }
+  ::close(output[1]);
+  std::string seen;
+  char buffer[512];
+  pollfd ready{output[0], POLLIN, 0};
+  while (seen.find("[1/") == std::string::npos && ::poll(&ready, 1, 120000) > 0) {
+    ssize_t n = ::read(output[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    seen.append(buffer, n);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ::close(output[0]);
+}
+
+// A class batch killed after its first row and started again: each
+// submission must end up with exactly one row, at full marks.
+std::vector<std::string> ResumedBatchProblems(const std::string& root,
+                                              const std::vector<Lab>& labs,
+                                              const std::string& dir) {
+  const std::string class_dir = dir + "/class", gradebook = dir + "/gradebook.csv";
+  const std::vector<std::string> names = {"ada", "brian", "chen"};
+  for (const std::string& name : names) {
+    for (const Lab& lab : labs) {
+      fs::create_directories(class_dir + "/" + name + "/" + lab.id);
+      for (const std::string& file : lab.files) {
+        fs::copy_file(root + "/solutions/" + lab.id + "/" + file,
+                      class_dir + "/" + name + "/" + lab.id + "/" + file);
+      }
+    }
+  }
+  RunBatchAndKillIt(class_dir, gradebook);
+  std::vector<std::string> problems;
+  if (!fs::exists(gradebook)) problems.push_back("the killed batch left no gradebook");
+  ProcessResult again = RunProcess({"/proc/self/exe", "grade", "--class", class_dir, "--out",
+                                    gradebook}, true);
+  if (again.exit_code != 0) problems.push_back("the restarted batch failed: " + again.output);
+  std::map<std::string, int> rows;
+  std::istringstream lines(ReadText(gradebook));
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    std::string name = line.substr(0, line.find(','));
+    ++rows[name];
+    std::string last = line.substr(line.rfind(',') + 1);
+    std::string before = line.substr(0, line.rfind(','));
+    if (before.substr(before.rfind(',') + 1) != last) {
+      problems.push_back(name + " did not get full marks: " + line);
+    }
+  }
+  for (const std::string& name : names) {
+    if (rows[name] != 1) {
+      problems.push_back(name + " has " + std::to_string(rows[name]) + " rows in the gradebook");
+    }
+  }
+  if (rows.size() != names.size()) problems.push_back("the gradebook has unknown rows");
+  return problems;
+}
+
+// One line per fixture: a tick, or a cross and each problem beneath it.
+void Tell(const std::string& name, double seconds, const std::vector<std::string>& problems,
+          FixtureTally& tally) {
+  char time[32];
+  std::snprintf(time, sizeof time, " (%.1f s)", seconds);
+  (problems.empty() ? tally.passed : tally.failed)++;
+  std::cout << "  " << (problems.empty() ? Green("✓") : Red("✗")) << " " << name << Dim(time)
+            << "\n";
+  for (const std::string& problem : problems) std::cout << "      " << problem << "\n";
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 FixtureTally CheckGraderFixtures(const std::string& root) {
@@ -224,25 +316,19 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     } catch (const std::exception& e) {
       problems.push_back(std::string("grading failed: ") + e.what());
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = SecondsSince(start);
     if (seconds > kSecondsPerFixture) {
       problems.push_back("grading took " + std::to_string(seconds) + " s");
     }
     if (int left = LeftoverProcesses(); left > 0) {
       problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");
     }
-    char time[32];
-    std::snprintf(time, sizeof time, " (%.1f s)", seconds);
-    if (problems.empty()) {
-      ++tally.passed;
-      std::cout << "  " << Green("✓") << " " << name << Dim(time) << "\n";
-    } else {
-      ++tally.failed;
-      std::cout << "  " << Red("✗") << " " << name << Dim(time) << "\n";
-      for (const std::string& problem : problems) std::cout << "      " << problem << "\n";
-    }
+    Tell(name, seconds, problems, tally);
   }
+  // Class batches resume: run one, kill it half way, start it again.
+  const auto start = std::chrono::steady_clock::now();
+  Tell("a class batch killed half way and started again", SecondsSince(start),
+       ResumedBatchProblems(root, labs, dir + "/resume"), tally);
   std::error_code ignored;
   fs::remove_all(dir, ignored);
   return tally;
