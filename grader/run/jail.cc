@@ -24,7 +24,7 @@ namespace {
 // Each worker's cases run as a user of their own, so RLIMIT_NPROC (counted
 // per user) stops a fork bomb without starving the other worker.
 constexpr uid_t kFirstCaseUser = 61000;
-constexpr int kStartupMarginMs = 500;  // starting the jail is part of the bound
+constexpr int kStartupMarginMs = 1000;  // starting the jail, even on a busy machine
 constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
 constexpr const char* kCpuSeconds = "10";
 constexpr const char* kMemoryBytes = "1073741824";
