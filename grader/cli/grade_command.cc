@@ -125,6 +125,13 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   if (files && submissions.size() > 1) {
     throw UserError("report files (--json, --gradescope, --junit, --markdown) take one submission");
   }
+  // Report paths are checked before grading, not after minutes of it.
+  for (const std::string& path : {options.json, options.gradescope, options.junit, options.markdown}) {
+    const fs::path parent = fs::absolute(path).parent_path();
+    if (!path.empty() && !fs::is_directory(parent)) {
+      throw UserError("cannot write " + path + ": there is no folder " + parent.string());
+    }
+  }
   for (const std::string& submission : submissions) {
     if (!fs::exists(fs::symlink_status(submission))) {
       throw UserError("no such submission: " + submission);
