@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -10,10 +11,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "grader/harness/case_runner.h"
+#include "grader/harness/interrupt.h"
 #include "grader/harness/loopback.h"
 
 namespace labkit::harness {
@@ -144,6 +147,17 @@ TEST(Show, EscapesBytesWithLength) {
   EXPECT_EQ(EscapeBytes("x"), "\"x\" (1 byte)");
 }
 
+TEST(Show, ShowsACharAsOneEscapedByte) {
+  EXPECT_EQ(Show('c'), "'c'");
+  EXPECT_EQ(Show('\n'), "'\\n'");
+  EXPECT_EQ(Show('\''), "'\\''");
+  EXPECT_EQ(Show('"'), "'\"'");
+  EXPECT_EQ(Show('\0'), "'\\x00'");
+  EXPECT_EQ(Show(labkit::SysResult<char>::Ok('c')), "ok: 'c'");
+  EXPECT_EQ(Show(-5LL), "-5");
+  EXPECT_EQ(Show(size_t{7}), "7");
+}
+
 TEST(Show, NamesErrno) {
   EXPECT_EQ(ErrnoName(ENOENT), "ENOENT (No such file or directory)");
   EXPECT_EQ(Show(FailsWith(EACCES)), "error EACCES (Permission denied)");
@@ -171,11 +185,68 @@ TEST(Loopback, UnusedPortRefusesConnections) {
   ::close(fd);
 }
 
+TEST(Loopback, PeerAddressIsTheOtherEndOrSaysWhyNot) {
+  sockaddr_storage address;
+  socklen_t length = MakeInetAddress("127.0.0.1", 0, address);
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  EXPECT_EQ(PeerAddress(client),
+            "(getpeername failed: ENOTCONN (Transport endpoint is not connected))");
+  length = MakeInetAddress("127.0.0.1", LocalPort(listener), address);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), length), 0);
+  EXPECT_EQ(PeerAddress(client), LocalAddress(listener));
+  ::close(client);
+  ::close(listener);
+}
+
 TEST(Loopback, ReadinessPipeWaitsWithABound) {
   ReadinessPipe ready;
   EXPECT_FALSE(ready.Wait(10));
   ready.Signal();
   EXPECT_TRUE(ready.Wait(1000));
+}
+
+TEST(Interrupt, SpinUntilStopsAtItsBoundOrWhenToldTo) {
+  EXPECT_TRUE(SpinUntil([] { return true; }, 0));
+  EXPECT_FALSE(SpinUntil([] { return false; }, 5));
+  std::atomic<bool> give_up{true};
+  EXPECT_FALSE(SpinUntil([] { return false; }, 60 * 1000, &give_up));
+}
+
+// A thread blocked in read() on an empty pipe is seen asleep there, is
+// interrupted, and its read() fails with EINTR instead of being restarted.
+TEST(Interrupt, InterruptsAThreadBlockedInACall) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    InstallInterruptHandler(s);
+    int fds[2];
+    s.Sys("pipe(fds)", ::pipe(fds));
+    const pid_t me = ThisThread();
+    Interruption result = Interruption::kNeverBlocked;
+    bool seen_on_other_fd = true, seen_in_other_call = true;
+    std::thread watcher([&] {
+      auto asleep = [&] { return SleepsIn(me, {SYS_read}, fds[0]); };
+      if (SpinUntil(asleep, 1000)) {
+        seen_on_other_fd = SleepsIn(me, {SYS_read}, fds[1]);
+        seen_in_other_call = SleepsIn(me, {SYS_write});
+      }
+      result = Interrupt(me, asleep, 1000);
+    });
+    char byte;
+    long n = ::read(fds[0], &byte, 1);
+    const int error = errno;
+    watcher.join();
+    s.Expect("Interrupt's result", static_cast<int>(Interruption::kDone), static_cast<int>(result));
+    s.Expect("read()", Errno(EINTR), Errno(n < 0 ? error : 0));
+    s.Expect("handler runs", 1, InterruptsHandled());
+    s.Expect("Interrupt on a thread that never blocks",
+             static_cast<int>(Interruption::kNeverBlocked),
+             static_cast<int>(Interrupt(me, [] { return false; }, 5)));
+    s.Expect("asleep on another fd", false, seen_on_other_fd);
+    s.Expect("asleep in another call", false, seen_in_other_call);
+  });
+  EXPECT_TRUE(outcome.passed()) << outcome.Report();
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "grader/harness/show.h"
@@ -22,6 +24,15 @@ std::string LocalAddress(int fd) {
   socklen_t length = sizeof address;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
     return "(getsockname failed: " + ErrnoName(errno) + ")";
+  }
+  return FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length);
+}
+
+std::string PeerAddress(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return "(getpeername failed: " + ErrnoName(errno) + ")";
   }
   return FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length);
 }
@@ -94,6 +105,13 @@ int CountOpenFds() {
   }
   ::closedir(dir);
   return count - 1;  // the directory stream's own descriptor
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::string MakeTempDir() {

@@ -1,5 +1,5 @@
 // Test-side helpers for loopback tests that never sleep: port 0 and
-// getsockname, poll with a bound, readiness pipes, fd counting.
+// getsockname/getpeername, poll with a bound, readiness pipes, fd counting.
 #pragma once
 
 #include <sys/socket.h>
@@ -12,6 +12,9 @@ namespace labkit::harness {
 // The address a socket is bound to, from getsockname, formatted by
 // FormatSockaddr ("127.0.0.1:41234", "unix:/tmp/x", ...).
 std::string LocalAddress(int fd);
+// The address of the other end of a connected socket, from getpeername,
+// formatted the same way; says why when there is none (not connected).
+std::string PeerAddress(int fd);
 // The port of an AF_INET/AF_INET6 socket's local address, in host order.
 uint16_t LocalPort(int fd);
 // A port on `ip` (numeric, v4 or v6) that was free a moment ago: bound with
@@ -29,6 +32,11 @@ bool WaitFor(int fd, short events, int timeout_ms);
 
 // How many descriptors this process has open (from /proc/self/fd).
 int CountOpenFds();
+
+// A small file's whole content (a /proc entry, a file the case wrote); empty
+// if it cannot be read. Read through the stream library, not read(), which
+// the harness records (call_recorder.cc).
+std::string ReadFile(const std::string& path);
 
 // A fresh, empty directory inside the case's own directory, which the
 // runner removes when the case ends. Paths in it are short enough for sun_path,

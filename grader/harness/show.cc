@@ -37,28 +37,42 @@ std::string SocketTypeName(int type) {
   return "type " + std::to_string(type);
 }
 
+namespace {
+
+// One byte as EscapeBytes and EscapeByte show it; `quote` is escaped too.
+void AppendEscaped(std::string& out, unsigned char c, char quote) {
+  switch (c) {
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\\': out += "\\\\"; return;
+  }
+  if (c == static_cast<unsigned char>(quote)) {
+    out += '\\';
+    out += quote;
+  } else if (c >= 0x20 && c < 0x7f) {
+    out += static_cast<char>(c);
+  } else {
+    char hex[5];
+    std::snprintf(hex, sizeof hex, "\\x%02x", c);
+    out += hex;
+  }
+}
+
+}  // namespace
+
 std::string EscapeBytes(std::string_view bytes) {
   std::string out = "\"";
-  for (unsigned char c : bytes) {
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out += static_cast<char>(c);
-        } else {
-          char hex[5];
-          std::snprintf(hex, sizeof hex, "\\x%02x", c);
-          out += hex;
-        }
-    }
-  }
+  for (unsigned char c : bytes) AppendEscaped(out, c, '"');
   out += "\" (" + std::to_string(bytes.size()) +
          (bytes.size() == 1 ? " byte)" : " bytes)");
   return out;
+}
+
+std::string EscapeByte(char byte) {
+  std::string out = "'";
+  AppendEscaped(out, static_cast<unsigned char>(byte), '\'');
+  return out + "'";
 }
 
 namespace {

@@ -14,11 +14,6 @@
 namespace labkit::lab01 {
 namespace {
 
-using harness::Family;
-using harness::RunCase;
-using harness::Script;
-using harness::SocketType;
-
 TEST(Socket, MapsDomainsAndKindsToTheirConstants) {
   RunCase({.points = 1}, [](Script& s) {
     ExpectConstant(s, "DomainConstant(Domain::kInet)", Family, AF_INET,

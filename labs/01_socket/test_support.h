@@ -7,12 +7,20 @@
 
 #include <string>
 
+#include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
 #include "labs/01_socket/socket_lab.h"
 
 namespace labkit::lab01 {
+
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::CountOpenFds;
+using harness::Family;
+using harness::RunCase;
+using harness::Script;
+using harness::SocketType;
 
 inline std::string Show(const SocketInfo& info) {
   return "{" + harness::FamilyName(info.domain) + ", " + harness::SocketTypeName(info.type) +

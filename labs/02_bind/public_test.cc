@@ -11,12 +11,6 @@
 namespace labkit::lab02 {
 namespace {
 
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 TEST(Bind, LoopbackWithPortZeroGetsAFreePort) {
   RunCase({.points = 2}, [](Script& s) {
     int fd = TestSocket(s, AF_INET, SOCK_STREAM);

@@ -10,11 +10,19 @@
 #include <cstring>
 #include <string>
 
+#include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "labs/02_bind/bind_lab.h"
 
 namespace labkit::lab02 {
+
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::LocalAddress;
+using harness::LocalPort;
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
 
 // A socket the test creates itself, recorded as a step.
 inline int TestSocket(harness::Script& s, int family, int type) {

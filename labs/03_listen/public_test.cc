@@ -11,13 +11,6 @@
 namespace labkit::lab03 {
 namespace {
 
-using harness::CountOpenFds;
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 TEST(Listen, LoopbackWithPortZeroTakesAClient) {
   RunCase({.points = 2}, [](Script& s) {
     int server = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",

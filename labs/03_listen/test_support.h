@@ -16,12 +16,22 @@
 #include <string>
 #include <string_view>
 
+#include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
 #include "labs/03_listen/listen_lab.h"
 
 namespace labkit::lab03 {
+
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::CountOpenFds;
+using harness::LocalAddress;
+using harness::LocalPort;
+using harness::Named;
+using harness::PeerAddress;
+using harness::RunCase;
+using harness::Script;
 
 // Every wait of the test's own is bounded by this.
 inline constexpr int kWaitMs = 1000;

@@ -17,13 +17,22 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "labs/04_accept/accept_lab.h"
 
 namespace labkit::lab04 {
+
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::LocalAddress;
+using harness::Named;
+using harness::PeerAddress;
+using harness::RunCase;
+using harness::Script;
 
 // How a transcript shows what AcceptWithPeer returned (found by ADL).
 inline std::string Show(const Accepted& a) {
@@ -48,16 +57,6 @@ inline socklen_t BoundAddress(int fd, sockaddr_storage& out) {
   return length;
 }
 
-// The address at the other end of a connected socket, formatted by the harness.
-inline std::string PeerAddress(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return "(getpeername failed: " + harness::ErrnoName(errno) + ")";
-  }
-  return harness::FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length);
-}
-
 // A TCP listener on ip port 0 (the kernel picks the port).
 inline int TcpListener(harness::Script& s, const std::string& ip, int flags = 0) {
   sockaddr_storage address;
@@ -78,6 +77,21 @@ inline socklen_t UnixAddress(const std::string& name, bool abstract, sockaddr_un
   out.sun_family = AF_UNIX;
   std::memcpy(out.sun_path + (abstract ? 1 : 0), name.data(), name.size());
   return offsetof(sockaddr_un, sun_path) + (abstract ? 1 : 0) + name.size() + (abstract ? 0 : 1);
+}
+
+// FormatPeer of the code under test on a sockaddr_in or sockaddr_in6 that
+// the test fills itself with ip (numeric, v4 or v6) and port, passed with its
+// own length; the text it returns must be `expected`.
+inline void ExpectFormatsInet(harness::Script& s, const std::string& ip, uint16_t port,
+                              const std::string& expected, std::string_view hint = "") {
+  sockaddr_storage storage;
+  const socklen_t length = harness::MakeInetAddress(ip, port, storage);
+  const std::string where = ip + " port " + std::to_string(port);
+  const std::string type = storage.ss_family == AF_INET ? "sockaddr_in " : "sockaddr_in6 ";
+  s.Expect("FormatPeer(" + where + ")", expected,
+           s.Call("FormatPeer(" + type + where + ")",
+                  [&] { return FormatPeer(storage, length); }),
+           hint);
 }
 
 // An AF_UNIX stream listener at `path`.

@@ -12,10 +12,6 @@
 namespace labkit::lab05 {
 namespace {
 
-using harness::LocalPort;
-using harness::RunCase;
-using harness::Script;
-
 TEST(Connect, InetReachesALoopbackServer) {
   RunCase({.points = 2}, [](Script& s) {
     int server = InetListener(s, "127.0.0.1");
@@ -42,15 +38,10 @@ TEST(Connect, InetReportsAClosedPortAndLeaksNothing) {
 TEST(Connect, PeerAddressNamesTheServerNotTheClient) {
   RunCase({.points = 1}, [](Script& s) {
     int server = InetListener(s, "127.0.0.1");
-    sockaddr_storage address;
-    socklen_t length = harness::MakeInetAddress("127.0.0.1", LocalPort(server), address);
-    int client = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.Sys("connect(client, server)",
-          ::connect(client, reinterpret_cast<sockaddr*>(&address), length));
+    int client = ConnectTestClient(s, "client", "127.0.0.1", server, "server");
     s.Note("the client got the port " + std::to_string(LocalPort(client)) + " automatically");
-    s.Expect("PeerAddress(client)", harness::LocalAddress(server),
-             s.ExpectOk("PeerAddress(client)", [&] { return PeerAddress(client); }),
-             "getpeername() gives the other end; getsockname() gives your own");
+    ExpectPeerAddress(s, "client", client, LocalAddress(server),
+                      "getpeername() gives the other end; getsockname() gives your own");
   });
 }
 

@@ -8,23 +8,23 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <chrono>
-#include <fstream>
 #include <functional>
-#include <initializer_list>
-#include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
+#include "grader/harness/case_runner.h"
+#include "grader/harness/interrupt.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
@@ -32,18 +32,19 @@
 
 namespace labkit::lab06 {
 
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::InstallInterruptHandler;
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
+using harness::ThisThread;
+
 // How long the test's own waits last before it gives up (a failure path).
 inline constexpr int kWaitMs = 1000;
 
 inline std::string Show(const Received& received) {
   return harness::EscapeBytes(received.data) + ", address length " +
          std::to_string(received.address_length);
-}
-
-// RecvUrgent's byte shown as text ("c"), not as a number.
-inline SysResult<std::string> AsText(const SysResult<char>& result) {
-  if (!result.ok()) return SysResult<std::string>::Error(result.error());
-  return SysResult<std::string>::Ok(std::string(1, result.value()));
 }
 
 // `mine` goes to the code under test; `peer` is the test's own end.
@@ -117,6 +118,12 @@ inline std::string TestRecv(harness::Script& s, int fd, const std::string& name,
   buffer.resize(static_cast<size_t>(n));
   s.Note(what + " -> " + harness::EscapeBytes(buffer));
   return buffer;
+}
+
+// The test waits, bounded, until bytes it sent can be read on `fd`.
+inline void ExpectReadable(harness::Script& s, int fd, const std::string& name) {
+  s.ExpectTrue("poll(" + name + ", POLLIN) within 1 s", harness::WaitFor(fd, POLLIN, kWaitMs),
+               "nothing arrived");
 }
 
 // Closes `fd` with SO_LINGER {1, 0}: the kernel sends RST instead of FIN.
@@ -196,16 +203,10 @@ class PeerThread {
   std::thread thread_;  // last, so it starts after the members it uses exist
 };
 
-// Polls `condition` every 100 us until it holds (true), `returned` turns
-// true or kWaitMs pass (false).
+// Polls `condition` until it holds (true), `returned` turns true or kWaitMs
+// pass (false); it yields between looks, never sleeps.
 inline bool WaitUntil(const std::function<bool()>& condition, const std::atomic<bool>& returned) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
-  while (!condition()) {
-    if (returned || std::chrono::steady_clock::now() > deadline) return false;
-    timespec pause{0, 100 * 1000};
-    ::nanosleep(&pause, nullptr);
-  }
-  return true;
+  return harness::SpinUntil(condition, kWaitMs, &returned);
 }
 
 // Reads fd until end of stream, an error, or kWaitMs without a byte (the
@@ -228,79 +229,44 @@ inline PeerReport ReadEverything(int fd) {
   return report;
 }
 
-inline std::string ReadProcFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// A large transfer through `send` (SendAll or SendDontRoute, called `name`)
+// from mine while a peer thread reads everything: then the test ends the
+// stream, and the peer must have received every byte, in order.
+inline void ExpectLargeSendArrives(harness::Script& s, const Connection& c,
+                                   const std::string& name,
+                                   Status (*send)(int, std::string_view), size_t size,
+                                   std::string_view send_hint, std::string_view received_hint) {
+  const std::string payload = Pattern(size);
+  s.Note("a peer thread reads everything until end of stream");
+  PeerThread reader([&](const std::atomic<bool>&) { return ReadEverything(c.peer); });
+  s.ExpectOk(name + "(mine, " + std::to_string(size) + " bytes)",
+             [&] { return send(c.mine, payload); }, send_hint);
+  s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
+  s.Expect("what the peer received", harness::Named{Compare(payload, payload)},
+           harness::Named{Compare(reader.Join().received, payload)}, received_hint);
 }
 
 enum class Direction { kSending, kReceiving };
 
 // True while thread `tid` sleeps in a call that sends on (or receives
 // from) `fd`, or in a poll/select-style wait: that is, while it is blocked
-// waiting for the peer. Read from /proc/self/task/<tid>/{syscall,stat}.
+// waiting for the peer.
 inline bool BlockedOn(pid_t tid, int fd, Direction direction) {
-  const std::string task = "/proc/self/task/" + std::to_string(tid);
-  std::string call = ReadProcFile(task + "/syscall");
-  std::string stat = ReadProcFile(task + "/stat");
-  size_t name_end = stat.rfind(')');
-  if (name_end == std::string::npos || name_end + 2 >= stat.size() || stat[name_end + 2] != 'S') {
-    return false;
-  }
-  if (call != ReadProcFile(task + "/syscall")) return false;  // it moved on meanwhile
-  long number = -1;
-  unsigned long first_argument = 0;
-  std::istringstream fields(call);
-  if (!(fields >> number >> std::hex >> first_argument)) return false;  // "running"
-  const bool on_fd = first_argument == static_cast<unsigned long>(fd);
-  auto one_of = [number](std::initializer_list<long> numbers) {
-    for (long n : numbers) {
-      if (n == number) return true;
-    }
-    return false;
-  };
-  if (direction == Direction::kSending &&
-      one_of({SYS_sendto, SYS_sendmsg, SYS_write, SYS_writev})) {
-    return on_fd;
-  }
-  if (direction == Direction::kReceiving &&
-      one_of({SYS_recvfrom, SYS_recvmsg, SYS_read, SYS_readv})) {
-    return on_fd;
-  }
-#ifdef SYS_poll
-  if (one_of({SYS_poll, SYS_select, SYS_epoll_wait})) return true;
-#endif
-  return one_of({SYS_ppoll, SYS_pselect6, SYS_epoll_pwait});
-}
-
-inline std::atomic<int> interruptions{0};
-
-inline void CountInterruption(int) { interruptions.fetch_add(1); }
-
-// SIGUSR1 is caught without SA_RESTART: a blocked send or recv it
-// interrupts returns what it moved so far, or fails with EINTR.
-inline void CatchInterruptions(harness::Script& s) {
-  struct sigaction action {};
-  action.sa_handler = CountInterruption;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  s.Sys("sigaction(SIGUSR1, a handler without SA_RESTART)",
-        ::sigaction(SIGUSR1, &action, nullptr));
+  static const std::vector<long> sending = {SYS_sendto, SYS_sendmsg, SYS_write, SYS_writev};
+  static const std::vector<long> receiving = {SYS_recvfrom, SYS_recvmsg, SYS_read, SYS_readv};
+  return harness::SleepsIn(tid, direction == Direction::kSending ? sending : receiving, fd) ||
+         harness::SleepsIn(tid, harness::ReadinessWaits());
 }
 
 // From a peer thread: waits until thread `tid` is blocked on fd, then sends
-// it SIGUSR1 and waits for the handler to run. False if that never happened.
+// it SIGUSR1 and waits for the handler to run (see harness/interrupt.h; the
+// case installs the handler first with InstallInterruptHandler). False if
+// that never happened.
 inline bool InterruptWhenBlocked(pid_t tid, int fd, Direction direction,
                                  const std::atomic<bool>& returned) {
-  const int before = interruptions.load();
-  if (!WaitUntil([&] { return BlockedOn(tid, fd, direction); }, returned)) return false;
-  ::syscall(SYS_tgkill, ::getpid(), tid, SIGUSR1);
-  return WaitUntil([&] { return interruptions.load() > before; }, returned) ||
-         interruptions.load() > before;
+  return harness::Interrupt(
+             tid, [&] { return BlockedOn(tid, fd, direction); }, kWaitMs, &returned) ==
+         harness::Interruption::kDone;
 }
-
-// A pid_t of the calling thread, for BlockedOn and tgkill.
-inline pid_t ThisThread() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
 
 }  // namespace labkit::lab06

@@ -11,12 +11,6 @@
 namespace labkit::lab07 {
 namespace {
 
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 TEST(Datagram, MakeEndpointBuildsIPv4AndIPv6Addresses) {
   RunCase({.points = 2}, [](Script& s) {
     Endpoint v4 = s.ExpectOk("MakeEndpoint(\"127.0.0.1\", 8080)",
@@ -64,23 +58,12 @@ TEST(Datagram, SendsAndReceivesOneDatagramOverIPv4) {
 
 TEST(Datagram, KeepsMessageBoundariesAndEmptyDatagrams) {
   RunCase({.points = 2}, [](Script& s) {
-    int receiver = TestUdp(s, "receiver", "127.0.0.1");
-    int sender = TestUdp(s, "sender", "127.0.0.1");
-    const std::string sent[] = {"abc", "defg", "", "h"};
-    for (const std::string& payload : sent) {
-      TestSend(s, sender, "sender", payload, EndpointOf(receiver));
-    }
-    SetReceiveTimeout(s, receiver, "receiver", 500);
-    for (const std::string& payload : sent) {
-      Datagram got = s.ExpectOk("RecvDatagram(receiver, 100)",
-                                [&] { return RecvDatagram(receiver, 100); },
-                                "recvfrom() returns 0 for an empty datagram: that is a datagram "
-                                "of length 0, not an end of stream and not an error");
-      s.Expect("the payload", payload, got.payload,
-               "one recvfrom() returns exactly one datagram, never two joined or one split");
-      s.Expect("the sender's address", Named{LocalAddress(sender)}, Where(got.from));
-    }
-    ExpectNothingQueued(s, receiver, "receiver");
+    ExpectDatagramsOneByOne(
+        s, {"abc", "defg", "", "h"}, 100,
+        "recvfrom() returns 0 for an empty datagram: that is a datagram of length 0, not an "
+        "end of stream and not an error",
+        "one recvfrom() returns exactly one datagram, never two joined or one split",
+        /*check_sender=*/true);
   });
 }
 

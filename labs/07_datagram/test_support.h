@@ -11,13 +11,23 @@
 
 #include <cerrno>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
 #include "labs/07_datagram/datagram_lab.h"
 
 namespace labkit::lab07 {
+
+// The harness names this lab's public and hidden tests use unqualified.
+using harness::LocalAddress;
+using harness::LocalPort;
+using harness::Named;
+using harness::RunCase;
+using harness::Script;
 
 // How long the test waits for a datagram that should be on its way.
 inline constexpr int kArrivalMs = 1000;
@@ -136,6 +146,31 @@ inline void SetReceiveTimeout(harness::Script& s, int fd, const std::string& nam
   timeval timeout{ms / 1000, (ms % 1000) * 1000};
   s.Sys("setsockopt(" + name + ", SO_RCVTIMEO, " + std::to_string(ms) + " ms)",
         ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout));
+}
+
+// Sends each of `sent` from a UDP socket of the test's own to another, then
+// takes them with RecvDatagram(receiver, max_size): each must come back
+// alone, whole and in order (and from the sender, if `check_sender`), and
+// nothing may be left queued.
+inline void ExpectDatagramsOneByOne(harness::Script& s, const std::vector<std::string>& sent,
+                                    size_t max_size, std::string_view receive_hint,
+                                    std::string_view payload_hint, bool check_sender) {
+  int receiver = TestUdp(s, "receiver", "127.0.0.1");
+  int sender = TestUdp(s, "sender", "127.0.0.1");
+  for (const std::string& payload : sent) {
+    TestSend(s, sender, "sender", payload, EndpointOf(receiver));
+  }
+  SetReceiveTimeout(s, receiver, "receiver", 500);
+  const std::string call = "RecvDatagram(receiver, " + std::to_string(max_size) + ")";
+  for (const std::string& payload : sent) {
+    Datagram got = s.ExpectOk(call, [&] { return RecvDatagram(receiver, max_size); },
+                              receive_hint);
+    s.Expect("the payload", payload, got.payload, payload_hint);
+    if (check_sender) {
+      s.Expect("the sender's address", Named{LocalAddress(sender)}, Where(got.from));
+    }
+  }
+  ExpectNothingQueued(s, receiver, "receiver");
 }
 
 }  // namespace labkit::lab07

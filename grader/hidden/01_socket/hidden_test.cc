@@ -12,12 +12,6 @@
 namespace labkit::lab01 {
 namespace {
 
-using harness::CountOpenFds;
-using harness::Family;
-using harness::RunCase;
-using harness::Script;
-using harness::SocketType;
-
 constexpr Domain kDomains[] = {Domain::kUnix, Domain::kInet, Domain::kInet6};
 constexpr Kind kKinds[] = {Kind::kStream, Kind::kDatagram};
 

@@ -14,12 +14,6 @@
 namespace labkit::lab02 {
 namespace {
 
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 // Binds a socket of the test's own to ip:0 and returns it.
 int BoundTestSocket(Script& s, const std::string& ip) {
   sockaddr_storage address;
@@ -27,13 +21,6 @@ int BoundTestSocket(Script& s, const std::string& ip) {
   int fd = TestSocket(s, address.ss_family, SOCK_STREAM);
   s.Sys("bind(fd, " + ip + " port 0)", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   return fd;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(Bind, BoundPortReadsBackIPv4AndIPv6) {
@@ -116,7 +103,8 @@ TEST(Bind, ReportsPermissionDeniedToAnUnprivilegedUser) {
     s.ExpectError("BindUnixPath(local, \"" + dir + "/server.sock\")", EACCES,
                   [&] { return BindUnixPath(local, dir + "/server.sock"); });
     int start = 1024;
-    std::istringstream(ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start")) >> start;
+    const char* start_file = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+    std::istringstream(harness::ReadFile(start_file)) >> start;
     if (start <= 1) return s.Note("every port is unprivileged on this host; no port check");
     uint16_t port = static_cast<uint16_t>(start - 1);
     int fd = TestSocket(s, AF_INET, SOCK_STREAM);
@@ -168,7 +156,7 @@ TEST(Bind, LeavesAFileThatIsNotASocketAlone) {
     s.ExpectError("BindUnixPath(fd, \"" + path + "\")", EADDRINUSE,
                   [&] { return BindUnixPath(fd, path); },
                   "unlink only a socket file: check the file type with lstat() first");
-    s.Expect("the file's contents", std::string("keep me"), ReadFile(path));
+    s.Expect("the file's contents", std::string("keep me"), harness::ReadFile(path));
   });
 }
 

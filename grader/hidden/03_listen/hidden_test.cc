@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -14,13 +13,6 @@
 namespace labkit::lab03 {
 namespace {
 
-using harness::CountOpenFds;
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 // A socket of the test's own, bound to ip:0 and, if asked, listening.
 int TestServer(Script& s, const std::string& ip, bool listening) {
   sockaddr_storage address;
@@ -29,22 +21,6 @@ int TestServer(Script& s, const std::string& ip, bool listening) {
   s.Sys("bind(fd, " + ip + " port 0)", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
   return fd;
-}
-
-std::string PeerAddress(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return "(getpeername failed: " + harness::ErrnoName(errno) + ")";
-  }
-  return harness::FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(Listen, IPv6LoopbackTakesAClient) {
@@ -209,7 +185,7 @@ TEST(Listen, UnixLeavesOtherFilesAlone) {
     s.ExpectError("ListenUnix(\"" + path + "\", 4)", EADDRINUSE,
                   [&] { return ListenUnix(path, 4); },
                   "unlink only a socket file: check the file type with lstat() first");
-    s.Expect("the file's contents", std::string("keep me"), ReadFile(path));
+    s.Expect("the file's contents", std::string("keep me"), harness::ReadFile(path));
     std::string long_path = "/tmp/" + std::string(sizeof(sockaddr_un::sun_path) - 5, 'x');
     s.ExpectError("ListenUnix(a path of 108 characters, 4)", ENAMETOOLONG,
                   [&] { return ListenUnix(long_path, 4); },

@@ -1,73 +1,27 @@
 // Interrupting a blocked accept() on demand, without sleeping: a helper
-// thread watches /proc until the server thread sleeps in accept, then sends
-// it SIGUSR1, whose handler was installed without SA_RESTART, so accept
-// fails with EINTR. The helper then plays the clients. It never touches the
-// Script (only the case's main thread may); it keeps a log instead.
+// thread waits until the server thread sleeps in accept (or in a poll before
+// it), then sends it SIGUSR1, whose handler was installed without
+// SA_RESTART, so accept fails with EINTR (see grader/harness/interrupt.h).
+// The helper then plays the clients. It never touches the Script (only the
+// case's main thread may); it keeps a log instead.
 #pragma once
 
-#include <sched.h>
-#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "grader/harness/interrupt.h"
 #include "labs/04_accept/test_support.h"
 
 namespace labkit::lab04 {
 
-inline std::atomic<int> interrupts_handled{0};
-
-inline void CountInterrupt(int) { interrupts_handled.fetch_add(1); }
-
-// A SIGUSR1 handler without SA_RESTART: a blocked accept returns EINTR.
-inline void InstallInterruptHandler(harness::Script& s) {
-  struct sigaction action {};
-  action.sa_handler = CountInterrupt;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  s.Sys("sigaction(SIGUSR1, a handler without SA_RESTART)",
-        ::sigaction(SIGUSR1, &action, nullptr));
-}
-
-inline std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Whether thread `tid` sleeps (state S) in a call that waits for a client:
-// accept or accept4, or a poll/select a loop may wait in before accepting.
+// Whether thread `tid` sleeps in a call that waits for a client: accept or
+// accept4, or a poll/select a loop may wait in before accepting.
 inline bool SleepsWaitingForAClient(pid_t tid) {
-  const std::string task = "/proc/self/task/" + std::to_string(tid);
-  const long number = std::strtol(ReadSmallFile(task + "/syscall").c_str(), nullptr, 10);
-  bool waiting = number == SYS_accept || number == SYS_accept4 || number == SYS_ppoll ||
-                 number == SYS_pselect6 || number == SYS_epoll_pwait;
-#ifdef SYS_poll
-  waiting = waiting || number == SYS_poll || number == SYS_select || number == SYS_epoll_wait;
-#endif
-  if (!waiting) return false;
-  const std::string stat = ReadSmallFile(task + "/stat");
-  const size_t name_end = stat.rfind(')');  // the state follows the (name)
-  return name_end != std::string::npos && stat.compare(name_end, 3, ") S") == 0;
-}
-
-// Spins, yielding the CPU, until `done` or `timeout_ms` passes.
-template <typename Done>
-bool SpinUntil(Done done, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    ::sched_yield();
-  }
-  return true;
+  return harness::SleepsIn(tid, {SYS_accept, SYS_accept4}) ||
+         harness::SleepsIn(tid, harness::ReadinessWaits());
 }
 
 // The helper thread: before each client, interrupts the server thread's
@@ -99,12 +53,14 @@ struct InterruptingClients {
   }
 
   void Interrupt(int round) {
-    if (!SpinUntil([&] { return SleepsWaitingForAClient(server_tid); }, 1000)) {
-      return Failed("the server thread never slept in accept() within 1000 ms");
-    }
-    ::tgkill(::getpid(), server_tid, SIGUSR1);
-    if (!SpinUntil([&] { return interrupts_handled.load() >= round; }, 1000)) {
-      return Failed("the SIGUSR1 handler never ran");
+    switch (harness::Interrupt(
+        server_tid, [this] { return SleepsWaitingForAClient(server_tid); }, 1000)) {
+      case harness::Interruption::kNeverBlocked:
+        return Failed("the server thread never slept in accept() within 1000 ms");
+      case harness::Interruption::kHandlerNeverRan:
+        return Failed("the SIGUSR1 handler never ran");
+      case harness::Interruption::kDone:
+        break;
     }
     log.push_back("SIGUSR1 interrupted the server thread's accept() (interruption " +
                   std::to_string(round) + ")");

@@ -16,16 +16,11 @@
 namespace labkit::lab04 {
 namespace {
 
-using harness::LocalAddress;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 TEST(Accept, ServeKeepsServingAfterInterruptedAccepts) {
   RunCase({.points = 3}, [](Script& s) {
-    InstallInterruptHandler(s);
+    harness::InstallInterruptHandler(s);
     int listener = TcpListener(s, "127.0.0.1");
-    InterruptingClients clients{::gettid(), {}, 0, {}, {}, {}};
+    InterruptingClients clients{harness::ThisThread(), {}, 0, {}, {}, {}};
     clients.length = BoundAddress(listener, clients.address);
     s.Note("a helper thread waits until this thread sleeps in accept(), sends it SIGUSR1, "
            "then connects a client; twice");

@@ -16,12 +16,6 @@
 namespace labkit::lab05 {
 namespace {
 
-using harness::CountOpenFds;
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::RunCase;
-using harness::Script;
-
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string Args(const std::string& ip, uint16_t port) {
@@ -113,14 +107,10 @@ TEST(Connect, ChecksTheAddressBeforeMakingASocket) {
 TEST(Connect, PeerAddressOfIPv6AndUnixPeers) {
   RunCase({.points = 2}, [](Script& s) {
     int server6 = InetListener(s, "::1");
-    sockaddr_storage address;
-    socklen_t length = harness::MakeInetAddress("::1", LocalPort(server6), address);
-    int client6 = TestSocket(s, AF_INET6, SOCK_STREAM);
-    s.Sys("connect(client6, server6)",
-          ::connect(client6, reinterpret_cast<sockaddr*>(&address), length));
-    s.Expect("PeerAddress(client6)", LocalAddress(server6),
-             s.ExpectOk("PeerAddress(client6)", [&] { return PeerAddress(client6); }),
-             "an AF_INET6 peer is a sockaddr_in6: write its address in brackets, then the port");
+    int client6 = ConnectTestClient(s, "client6", "::1", server6, "server6");
+    ExpectPeerAddress(s, "client6", client6, LocalAddress(server6),
+                      "an AF_INET6 peer is a sockaddr_in6: write its address in brackets, "
+                      "then the port");
     std::string path = harness::MakeTempDir() + "/server.sock";
     UnixListener(s, path);
     sockaddr_un unix_address;
@@ -128,9 +118,8 @@ TEST(Connect, PeerAddressOfIPv6AndUnixPeers) {
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("connect(client, \"" + path + "\")",
           ::connect(client, reinterpret_cast<sockaddr*>(&unix_address), unix_length));
-    s.Expect("PeerAddress(client)", "unix:" + path,
-             s.ExpectOk("PeerAddress(client)", [&] { return PeerAddress(client); }),
-             "an AF_UNIX peer is a sockaddr_un: the path is in sun_path");
+    ExpectPeerAddress(s, "client", client, "unix:" + path,
+                      "an AF_UNIX peer is a sockaddr_un: the path is in sun_path");
   });
 }
 

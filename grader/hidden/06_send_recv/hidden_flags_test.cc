@@ -11,10 +11,6 @@
 namespace labkit::lab06 {
 namespace {
 
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 TEST(SendRecv, UrgentMarkSplitsTheStream) {
   RunCase({.points = 3}, [](Script& s) {
     Connection c = TcpConnection(s);
@@ -31,10 +27,10 @@ TEST(SendRecv, UrgentMarkSplitsTheStream) {
     s.Expect("AtUrgentMark(mine) after \"ab\"", true,
              s.ExpectOk("AtUrgentMark(mine) after \"ab\"", [&] { return AtUrgentMark(c.mine); }),
              "ioctl(fd, SIOCATMARK, &flag) sets an int to 1 at the mark");
-    s.Expect("RecvUrgent(mine)", std::string("c"),
-             s.ExpectOk("RecvUrgent(mine)", [&] { return AsText(RecvUrgent(c.mine)); }),
+    s.Expect("RecvUrgent(mine)", 'c',
+             s.ExpectOk("RecvUrgent(mine)", [&] { return RecvUrgent(c.mine); }),
              "read the urgent byte with recv(..., MSG_OOB); a plain recv() skips it");
-    s.ExpectError("RecvUrgent(mine) again", EINVAL, [&] { return AsText(RecvUrgent(c.mine)); },
+    s.ExpectError("RecvUrgent(mine) again", EINVAL, [&] { return RecvUrgent(c.mine); },
                   "the urgent byte can be read once; then recv(MSG_OOB) fails with EINVAL");
     s.Expect("the stream goes on", std::string("def"), TestRecv(s, c.mine, "mine", 16));
     s.Expect("AtUrgentMark(mine) at the end", false,
@@ -46,10 +42,9 @@ TEST(SendRecv, UrgentCallsReportTheirErrors) {
   RunCase({.points = 1}, [](Script& s) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "plain");
-    s.ExpectTrue("poll(mine, POLLIN) within 1 s", harness::WaitFor(c.mine, POLLIN, kWaitMs),
-                 "nothing arrived");
+    ExpectReadable(s, c.mine, "mine");
     s.ExpectError("RecvUrgent(mine) with no urgent byte sent", EINVAL,
-                  [&] { return AsText(RecvUrgent(c.mine)); },
+                  [&] { return RecvUrgent(c.mine); },
                   "recv(MSG_OOB) fails with EINVAL when no urgent byte waits: return that");
     s.Expect("bytes still queued on mine", 5, Queued(c.mine),
              "RecvUrgent must not take ordinary bytes: use MSG_OOB");
@@ -69,15 +64,9 @@ TEST(SendRecv, UrgentCallsReportTheirErrors) {
 TEST(SendRecv, SendDontRouteDeliversOnLoopback) {
   RunCase({.points = 2}, [](Script& s) {
     Connection c = TcpConnection(s);
-    const std::string payload = Pattern(128 * 1024);
-    s.Note("a peer thread reads everything until end of stream");
-    PeerThread reader([&](const std::atomic<bool>&) { return ReadEverything(c.peer); });
-    s.ExpectOk("SendDontRoute(mine, 131072 bytes)", [&] { return SendDontRoute(c.mine, payload); },
-               "MSG_DONTROUTE only forbids gateways; loopback is directly attached");
-    s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
-    s.Expect("what the peer received", Named{Compare(payload, payload)},
-             Named{Compare(reader.Join().received, payload)},
-             "send every byte, as SendAll does");
+    ExpectLargeSendArrives(s, c, "SendDontRoute", SendDontRoute, 128 * 1024,
+                           "MSG_DONTROUTE only forbids gateways; loopback is directly attached",
+                           "send every byte, as SendAll does");
     ::signal(SIGPIPE, SIG_DFL);
     s.Note("SIGPIPE has its default action: it would kill this process");
     Connection u = UnixConnection(s);
@@ -127,8 +116,7 @@ TEST(SendRecv, RecvFromConnectedReportsNoAddress) {
   RunCase({.points = 2, .timeout_ms = 1000}, [](Script& s) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "hello");
-    s.ExpectTrue("poll(mine, POLLIN) within 1 s", harness::WaitFor(c.mine, POLLIN, kWaitMs),
-                 "nothing arrived");
+    ExpectReadable(s, c.mine, "mine");
     Received first =
         s.ExpectOk("RecvFromConnected(mine, 64)", [&] { return RecvFromConnected(c.mine, 64); });
     s.Expect("its data", std::string("hello"), first.data,
@@ -137,8 +125,7 @@ TEST(SendRecv, RecvFromConnectedReportsNoAddress) {
              "report the length recvfrom() wrote back into its last argument; on TCP it is 0");
     TestSend(s, c.peer, "peer", "world");
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(c.peer, SHUT_WR));
-    s.ExpectTrue("poll(mine, POLLIN) within 1 s", harness::WaitFor(c.mine, POLLIN, kWaitMs),
-                 "nothing arrived");
+    ExpectReadable(s, c.mine, "mine");
     s.Expect("RecvFromConnected(mine, 3)", std::string("wor"),
              s.ExpectOk("RecvFromConnected(mine, 3)", [&] { return RecvFromConnected(c.mine, 3); })
                  .data,

@@ -11,10 +11,6 @@
 namespace labkit::lab06 {
 namespace {
 
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 constexpr char kRetryHint[] = "EINTR only says a signal came first: call again";
 
 // The process dies of SIGPIPE unless the code under test avoids it.
@@ -31,7 +27,7 @@ bool WaitForError(int fd) {
 
 TEST(SendRecv, SendAllKeepsGoingWhenSignalsCutItShort) {
   RunCase({.points = 3}, [](Script& s) {
-    CatchInterruptions(s);
+    InstallInterruptHandler(s);
     Connection c = UnixConnection(s);
     int small = 32 * 1024;
     s.Sys("setsockopt(mine, SO_SNDBUF, 32768): a small send buffer fills fast",
@@ -93,7 +89,7 @@ TEST(SendRecv, SendAllToATcpPeerThatClosed) {
 
 TEST(SendRecv, RecvExactRetriesAfterASignal) {
   RunCase({.points = 2}, [](Script& s) {
-    CatchInterruptions(s);
+    InstallInterruptHandler(s);
     Connection c = TcpConnection(s);
     const pid_t me = ThisThread();
     s.Note("a peer thread sends SIGUSR1 to RecvExact while it waits for the first byte, "
@@ -146,8 +142,7 @@ TEST(SendRecv, RecvExactTakesNoMoreThanAsked) {
   RunCase({.points = 2}, [](Script& s) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "abcdefg");
-    s.ExpectTrue("poll(mine, POLLIN) within 1 s", harness::WaitFor(c.mine, POLLIN, kWaitMs),
-                 "nothing arrived");
+    ExpectReadable(s, c.mine, "mine");
     s.Expect("RecvExact(mine, 0)", std::string(""),
              s.ExpectOk("RecvExact(mine, 0)", [&] { return RecvExact(c.mine, 0); }));
     s.Expect("RecvExact(mine, 3)", std::string("abc"),

@@ -16,12 +16,6 @@
 namespace labkit::lab07 {
 namespace {
 
-using harness::LocalAddress;
-using harness::LocalPort;
-using harness::Named;
-using harness::RunCase;
-using harness::Script;
-
 std::string ConnectCall(uint16_t port) {
   return "ConnectUdp(\"127.0.0.1\", " + std::to_string(port) + ")";
 }
