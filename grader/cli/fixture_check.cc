@@ -23,6 +23,7 @@
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/process.h"
+#include "grader/run/jail.h"
 
 namespace labkit::cli {
 namespace {
@@ -147,8 +148,11 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
       for (const judge::GradedCase& c : lab.cases) {
         seen = seen || c.reason.find(fixture["reason"].get<std::string>()) != std::string::npos;
       }
-      if (!seen) problems.push_back("no case of " + lab.id + " failed with \"" +
-                                    fixture["reason"].get<std::string>() + "\"");
+      if (!seen) {
+        problems.push_back("no case of " + lab.id + " failed with \"" +
+                           fixture["reason"].get<std::string>() + "\"; the first said: " +
+                           (lab.cases.empty() ? "(no cases)" : lab.cases.front().reason));
+      }
     }
   }
   for (const std::string& wanted : fixture.value("warnings", std::vector<std::string>{})) {
@@ -210,6 +214,8 @@ void RunBatchAndKillIt(const std::string& class_dir, const std::string& gradeboo
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   ::close(output[0]);
+  // Its jails die with it; what they leave comes to this process to reap.
+  run::KillCaseUsers(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 // A class batch killed after its first row and started again: each
@@ -286,6 +292,9 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
   int number = 0;
   for (const json& fixture : fixtures["fixtures"]) {
     const std::string name = fixture.value("name", "?");
+    // LABKIT_FIXTURE=text runs only the fixtures whose names contain it.
+    const char* only = std::getenv("LABKIT_FIXTURE");
+    if (only != nullptr && name.find(only) == std::string::npos) continue;
     if (fixture.value("jail_only", false) && !grader.jailed()) {
       std::cout << "  - " << name << Dim(": skipped, it needs the jail") << "\n";
       continue;

@@ -127,8 +127,8 @@ void ReapOrphans(uid_t user) {
   }
 }
 
-// Without a pid namespace, a case's daemon could outlive it: kill every
-// process of the case's own user (only possible, and only needed, as root).
+// A case's daemon must not outlive it: kill every process of the case's own
+// user (possible as root; without root there is no user of its own either).
 void KillLeftovers(int slot) {
   if (!IsRoot()) return;
   pid_t killer = ::fork();
@@ -213,7 +213,9 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   ssize_t n = ::read(status[0], buffer, sizeof buffer - 1);
   bool has_status = n > 0 && std::strchr(buffer, '\n') != nullptr;
   for (int fd : {output[0], report[0], status[0]}) ::close(fd);
-  if (!isolation.jailed) KillLeftovers(spec.slot);
+  // The pid namespace should have taken everything with it; this makes sure,
+  // whatever bubblewrap left behind (it is cheap: one fork per case).
+  KillLeftovers(spec.slot);
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
   if (pid < 0 || !token_written) return HarnessProblem("fork failed");
@@ -234,13 +236,17 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   return outcome;
 }
 
+void KillCaseUsers(int workers) {
+  for (int slot = 0; slot < workers; ++slot) KillLeftovers(slot);
+}
+
 Isolation ProbeIsolation(const std::string& launcher) {
   Isolation isolation{true, launcher, ""};
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see ReapOrphans
   if (std::getenv("LABKIT_NO_JAIL") != nullptr) {
     isolation.jailed = false;
     isolation.note = "no jail: LABKIT_NO_JAIL is set; cases ran with rlimits, an unprivileged "
                      "user and timeouts only";
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     return isolation;
   }
   // The launcher run on itself with no arguments prints its usage and exits
@@ -273,7 +279,6 @@ Isolation ProbeIsolation(const std::string& launcher) {
     return isolation;
   }
   isolation.jailed = false;
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see ReapOrphans
   isolation.note = std::string("no jail: bubblewrap could not start here (") +
                    (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
                         ? "bwrap is not installed"

@@ -34,4 +34,9 @@ struct CaseToRun {
 // timeout. Paths of the case's temp folder read as $TMP.
 harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& spec);
 
+// Kills whatever the case users of `workers` workers still run and reaps
+// those that were this process's (orphans come here: the grader is a child
+// subreaper). For the case a grader itself was killed half way.
+void KillCaseUsers(int workers);
+
 }  // namespace labkit::run
