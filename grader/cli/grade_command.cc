@@ -127,8 +127,9 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   }
   // Report paths are checked before grading, not after minutes of it.
   for (const std::string& path : {options.json, options.gradescope, options.junit, options.markdown}) {
+    if (path.empty()) continue;
     const fs::path parent = fs::absolute(path).parent_path();
-    if (!path.empty() && !fs::is_directory(parent)) {
+    if (!fs::is_directory(parent)) {
       throw UserError("cannot write " + path + ": there is no folder " + parent.string());
     }
   }
