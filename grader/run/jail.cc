@@ -35,18 +35,29 @@ constexpr int kReportFd = 3, kTokenFd = 4, kStatusFd = 5, kInfoFd = 6;
 
 bool IsRoot() { return ::geteuid() == 0; }
 
+// As root, bubblewrap needs no user namespace (cheaper, and the launcher
+// keeps the right to become the case's user); otherwise it makes one.
 std::vector<std::string> JailArguments(const std::string& launcher, const std::string& binary) {
-  return {"bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--as-pid-1",
+  std::vector<std::string> namespaces =
+      IsRoot() ? std::vector<std::string>{"--unshare-ipc", "--unshare-pid", "--unshare-net",
+                                          "--unshare-uts", "--unshare-cgroup-try", "--cap-add",
+                                          "CAP_SETUID", "--cap-add", "CAP_SETGID"}
+               : std::vector<std::string>{"--unshare-all"};
+  std::vector<std::string> args = {"bwrap"};
+  args.insert(args.end(), namespaces.begin(), namespaces.end());
+  std::vector<std::string> rest = {"--die-with-parent", "--new-session", "--as-pid-1",
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-          "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--tmpfs", "/tmp",
-          "--ro-bind", launcher, "/labkit/case_launcher", "--ro-bind", binary, "/labkit/suite",
+          "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
+          "--perms", "0755", "--dir", "/labkit", "--ro-bind", launcher, "/labkit/case_launcher", "--ro-bind", binary, "/labkit/suite",
           "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
           "--setenv", "HOME", "/tmp", "--setenv", "LABKIT_CASE_DIR", kCaseDirInJail,
           "--setenv", "LABKIT_GRADE_MODE", "run",
           "--setenv", "LABKIT_REPORT_FD", std::to_string(kReportFd),
           "--setenv", "LABKIT_TOKEN_FD", std::to_string(kTokenFd),
           "--info-fd", std::to_string(kInfoFd), "/labkit/case_launcher"};
+  args.insert(args.end(), rest.begin(), rest.end());
+  return args;
 }
 
 // Moves `fds` to exactly 3, 4, 5, ... (in order) without one clobbering another.
@@ -67,13 +78,6 @@ void PlaceFds(std::initializer_list<int> fds) {
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
   PlaceFds({report_fd, token_fd, status_fd, info_fd});
-  if (IsRoot()) {
-    uid_t user = kFirstCaseUser + spec.slot;
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
-        ::setresuid(user, user, user) != 0) {
-      ::_exit(126);
-    }
-  }
   std::vector<std::string> args;
   if (isolation.jailed) {
     args = JailArguments(isolation.launcher, spec.binary);
@@ -89,7 +93,8 @@ void PlaceFds(std::initializer_list<int> fds) {
     ::close(kInfoFd);
     args = {isolation.launcher};
   }
-  for (std::string arg : {std::to_string(kStatusFd), std::string(kCpuSeconds),
+  const std::string user = IsRoot() ? std::to_string(kFirstCaseUser + spec.slot) : "-";
+  for (std::string arg : {std::to_string(kStatusFd), user, std::string(kCpuSeconds),
                           std::string(kMemoryBytes), std::string(kProcesses),
                           std::string(kFileBytes), std::string("--")}) {
     args.push_back(arg);
@@ -103,15 +108,19 @@ void PlaceFds(std::initializer_list<int> fds) {
   ::_exit(127);
 }
 
-// Orphans of a case are reparented to the grader (a child subreaper when
-// degraded); once killed they are reaped here, or as zombies they would
-// still count against the case user's RLIMIT_NPROC.
-void ReapOrphans(uid_t user) {
+// The processes of `user` still in the process table (zombies included),
+// and for each whether this process is its parent.
+std::vector<std::pair<pid_t, bool>> ProcessesOf(uid_t user) {
+  std::vector<std::pair<pid_t, bool>> found;
   const std::string self = std::to_string(::getpid());
   for (const std::filesystem::directory_entry& entry :
        std::filesystem::directory_iterator("/proc")) {
     const std::string pid = entry.path().filename();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat owner;
+    if (pid.find_first_not_of("0123456789") != std::string::npos ||
+        ::stat(entry.path().c_str(), &owner) != 0 || owner.st_uid != user) {
+      continue;
+    }
     std::ifstream stat(entry.path() / "stat");
     std::string line;
     std::getline(stat, line);
@@ -120,29 +129,33 @@ void ReapOrphans(uid_t user) {
     std::istringstream fields(line.substr(end + 2));
     std::string state, parent;
     fields >> state >> parent;
-    struct stat owner;
-    if (parent == self && ::stat(entry.path().c_str(), &owner) == 0 && owner.st_uid == user) {
-      ::waitpid(std::stoi(pid), nullptr, WNOHANG);
-    }
+    found.emplace_back(std::stoi(pid), parent == self);
   }
+  return found;
 }
 
 // A case's daemon must not outlive it: kill every process of the case's own
 // user (possible as root; without root there is no user of its own either).
+// Orphans are reparented to the grader (a child subreaper) and reaped here,
+// or as zombies they would still count against the user's RLIMIT_NPROC.
 void KillLeftovers(int slot) {
   if (!IsRoot()) return;
+  const uid_t user = kFirstCaseUser + slot;
+  std::vector<std::pair<pid_t, bool>> left = ProcessesOf(user);
+  if (left.empty()) return;  // the usual case: one scan of /proc, no fork
   pid_t killer = ::fork();
   if (killer == 0) {
-    uid_t user = kFirstCaseUser + slot;
     if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
-      // Again until nothing is left: a fork bomb forks while it is killed.
-      for (int round = 0; round < 1000 && ::kill(-1, SIGKILL) == 0; ++round) {
+      // A few rounds: a fork bomb forks while it is being killed.
+      for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
       }
     }
     ::_exit(0);
   }
   if (killer > 0) ::waitpid(killer, nullptr, 0);
-  ReapOrphans(kFirstCaseUser + slot);
+  for (const auto& [pid, ours] : ProcessesOf(user)) {
+    if (ours) ::waitpid(pid, nullptr, 0);  // killed above: it is dying, if not dead
+  }
 }
 
 // Reads {"child-pid": N, ...} from bubblewrap's --info-fd; -1 if it never came.
@@ -242,7 +255,7 @@ void KillCaseUsers(int workers) {
 
 Isolation ProbeIsolation(const std::string& launcher) {
   Isolation isolation{true, launcher, ""};
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see ReapOrphans
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see KillLeftovers
   if (std::getenv("LABKIT_NO_JAIL") != nullptr) {
     isolation.jailed = false;
     isolation.note = "no jail: LABKIT_NO_JAIL is set; cases ran with rlimits, an unprivileged "
@@ -257,13 +270,6 @@ Isolation ProbeIsolation(const std::string& launcher) {
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(devnull, STDERR_FILENO);
     ::dup2(devnull, kInfoFd);
-    if (IsRoot()) {
-      uid_t user = kFirstCaseUser;
-      if (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
-          ::setresuid(user, user, user) != 0) {
-        ::_exit(126);
-      }
-    }
     std::vector<std::string> args = JailArguments(launcher, launcher);
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
