@@ -16,6 +16,8 @@
 #
 # Usage: bench/grade_bench.sh [--runs N] [--class N] [--expunge]
 set -euo pipefail
+# shellcheck source=bench/timing.sh
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
@@ -46,16 +48,6 @@ new_submission() {  # prints the path of a fresh copy of the reference
   done
   echo "$dir"
 }
-
-seconds() {  # runs the command quietly; prints its wall time in seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "grade_bench: failed: $*" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f\n", b - a}'
-}
-
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 grade() { ./labkit grade "$1" --json "$WORK/result.json"; }
 

@@ -1,24 +1,17 @@
 #!/usr/bin/env bash
-# Times `./labkit test`: median wall time of cached runs (nothing changed),
-# of --fresh runs (every test executed again), and with --cold one run after
+# Times `./labkit test`: median wall time of cached runs (nothing changed:
+# Bazel's results are reused, the grader's fixtures always run again), of
+# --fresh runs (every Bazel test executed again), and with --cold one run after
 # `bazel clean --expunge` (Bazel server start, GoogleTest and the whole kit
 # built from nothing). Usage: bench/test_suite_time.sh [--cold] [RUNS]
 set -euo pipefail
+# shellcheck source=bench/timing.sh
+source "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 cd "$(dirname "$0")/.."
 
 cold=false
 [ "${1:-}" = "--cold" ] && { cold=true; shift; }
 runs="${1:-5}"
-
-seconds() {  # runs the command quietly; prints its wall time in seconds
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-  end=$(date +%s.%N)
-  awk -v a="$start" -v b="$end" 'BEGIN {print b - a}'
-}
-
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 if $cold; then
   bazel clean --expunge >/dev/null 2>&1

@@ -78,15 +78,21 @@ def _expect(name, suite, outcome):
         deps = ["//grader/selftest:expect_outcome"],
     )
 
-def graded_lab_suite(lab, source, mutants, alternatives = []):
+def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     """The graded suite of `lab` and the kit's checks on it.
 
     Args:
       lab: the lab folder name, e.g. "01_socket".
       source: the student's file, e.g. "socket_lab.cc".
-      mutants: patch files; each applies one classic bug to the reference.
-      alternatives: patch files; each rewrites the reference another correct way.
+      mutants: patch files, each applying one classic bug to the reference;
+        by default every mutants/*.patch of the calling package.
+      alternatives: patch files, each rewriting the reference another correct
+        way; by default every alternatives/*.patch.
     """
+    if mutants == None:
+        mutants = native.glob(["mutants/*.patch"])
+    if alternatives == None:
+        alternatives = native.glob(["alternatives/*.patch"])
     native.cc_library(
         name = "hidden_tests",
         testonly = True,
