@@ -105,13 +105,18 @@ std::string Option(int level, int name) {
 }
 
 // Records one call: `text` already holds its name and arguments.
-void Record(const std::string& text, long result, int error, const std::string& after = "") {
+// `returns_fd`: a result of 0 or more is a descriptor, shown as "fd N" so
+// that transcripts can be compared whatever numbers the kernel handed out.
+void Record(const std::string& text, long result, int error, const std::string& after = "",
+            bool returns_fd = false) {
   if (++calls_in_step > kCallsShownPerStep) return;
   if (calls_in_step == kCallsShownPerStep) {
     WriteRecord("... (more calls not shown)");
     return;
   }
-  WriteRecord(text + Result(result, error) + after);
+  WriteRecord(text + (returns_fd && result >= 0 ? " = " + Fd(static_cast<int>(result))
+                                                 : Result(result, error)) +
+              after);
 }
 
 }  // namespace
@@ -174,7 +179,7 @@ int __wrap_socket(int domain, int type, int protocol) {
                   Record("socket(" + labkit::harness::FamilyName(domain) + ", " +
                              labkit::harness::SocketTypeName(type) + ", " +
                              std::to_string(protocol) + ")",
-                         result, error));
+                         result, error, "", true));
 }
 
 int __wrap_socketpair(int domain, int type, int protocol, int* fds) {
@@ -205,14 +210,14 @@ static std::string Peer(long result, const sockaddr* address, const socklen_t* l
 int __wrap_accept(int fd, sockaddr* address, socklen_t* length) {
   LABKIT_RECORDED(__real_accept(fd, address, length),
                   Record("accept(" + Fd(fd) + (address ? ", &addr" : ", NULL") + ")", result,
-                         error, Peer(result, address, length)));
+                         error, Peer(result, address, length), true));
 }
 
 int __wrap_accept4(int fd, sockaddr* address, socklen_t* length, int flags) {
   LABKIT_RECORDED(__real_accept4(fd, address, length, flags),
                   Record("accept4(" + Fd(fd) + (address ? ", &addr, " : ", NULL, ") +
                              std::to_string(flags) + ")",
-                         result, error, Peer(result, address, length)));
+                         result, error, Peer(result, address, length), true));
 }
 
 int __wrap_connect(int fd, const sockaddr* address, socklen_t length) {

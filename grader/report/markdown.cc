@@ -118,6 +118,10 @@ void Lab(const GradedLab& lab, std::string& out) {
            StatusText(c.status) + " | " + Inline(c.reason) + " |\n";
   }
   if (lab.status != "ok") return;
+  if (NotStarted(lab)) {
+    out += "\n**" + std::string(kNotStartedNote) + ".**\n";
+    return;
+  }
   for (const GradedCase& c : lab.cases) {
     if (!c.passed() && c.status != "not_run") FailingCase(c, out);
   }

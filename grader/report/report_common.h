@@ -62,6 +62,12 @@ int LabNumber(const GradedLab& lab, size_t index);
 // A case's score as the views count it: 0 in a lab that did not build.
 int CaseScore(const GradedLab& lab, const GradedCase& c);
 
+// A lab that built but was never started: every case stopped at the
+// skeleton's ENOSYS placeholder. Its cases need no side-by-side each.
+bool NotStarted(const GradedLab& lab);
+inline constexpr const char* kNotStartedNote =
+    "not started: every case stopped at a TODO (the skeleton's ENOSYS placeholder)";
+
 // ---- Transcripts ------------------------------------------------------------
 
 // One line index of a case's two transcripts; a side is null past its end.

@@ -77,6 +77,10 @@ void LabSection(const GradedLab& lab, bool colour, std::string& out) {
   // The detail of each failing case of a lab that ran: passes need none, and
   // a lab that did not build has only its build errors to show.
   if (lab.status != "ok") return;
+  if (NotStarted(lab)) {
+    out += "\n  " + Paint(colour, "1", kNotStartedNote) + "\n";
+    return;
+  }
   for (const GradedCase& c : lab.cases) {
     if (c.passed() || c.status == "not_run") continue;
     out += "\n  " + Paint(colour, StatusColour(c.status), StatusSymbol(c.status)) + " " +

@@ -228,4 +228,12 @@ int CaseScore(const GradedLab& lab, const GradedCase& c) {
   return lab.status == "ok" ? c.score : 0;
 }
 
+bool NotStarted(const GradedLab& lab) {
+  if (lab.status != "ok" || lab.score != 0 || lab.cases.empty()) return false;
+  for (const GradedCase& c : lab.cases) {
+    if (c.passed() || c.failure.find("ENOSYS") == std::string::npos) return false;
+  }
+  return true;
+}
+
 }  // namespace labkit::report::internal

@@ -164,5 +164,34 @@ TEST(MarkdownReport, ShowsMarkupOutsideFencesAsTextNotAsMarkup) {
   EXPECT_TRUE(Contains(md, "**Why:** \\<img src=x\\> \\*bold\\* \\[link\\](y) \\`code\\` a\\|b\n"));
 }
 
+// A lab that was never started fails every case at the skeleton's ENOSYS
+// placeholder: one line says so, instead of a side-by-side per case.
+TEST(NotStartedLab, IsSummedUpInOneLine) {
+  GradeResult result;
+  GradedLab lab{"05_connect", "connect()", 0, 3, "ok", "", {}};
+  for (const char* name : {"Connect.One", "Connect.Two"}) {
+    GradedCase c;
+    c.name = name;
+    c.max_score = 1;
+    c.status = "failed";
+    c.reason = "expectation failed: ConnectInet";
+    c.failure = "ConnectInet\n  expected: success\n  actual:   error ENOSYS (Function not implemented)";
+    c.transcript = {"1. ConnectInet -> error ENOSYS"};
+    c.reference = {"1. ConnectInet -> ok: 3"};
+    c.divergence = 0;
+    lab.cases.push_back(c);
+  }
+  result.labs.push_back(lab);
+  for (const std::string& text : {TerminalReport(result, false), MarkdownReport(result)}) {
+    EXPECT_NE(text.find(internal::kNotStartedNote), std::string::npos) << text;
+    EXPECT_EQ(text.find("ok: 3"), std::string::npos) << "no side-by-side expected:\n" << text;
+  }
+  // One case that failed for another reason: the lab was started after all.
+  result.labs[0].cases[1].failure = "ConnectInet\n  expected: success\n  actual:   error EINVAL";
+  const std::string started = TerminalReport(result, false);
+  EXPECT_EQ(started.find(internal::kNotStartedNote), std::string::npos) << started;
+  EXPECT_NE(started.find("ok: 3"), std::string::npos) << started;
+}
+
 }  // namespace
 }  // namespace labkit::report
