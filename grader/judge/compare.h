@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "grader/harness/case_runner.h"
+#include "grader/harness/case_process.h"
 #include "grader/judge/grade_result.h"
 
 namespace labkit::judge {

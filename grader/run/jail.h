@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "grader/harness/case_runner.h"
+#include "grader/harness/case_process.h"
 
 namespace labkit::run {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "grader/harness/case_runner.h"
+#include "grader/harness/case_process.h"
 #include "grader/run/jail.h"
 
 namespace labkit::run {
