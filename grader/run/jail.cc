@@ -263,12 +263,16 @@ Isolation ProbeIsolation(const std::string& launcher) {
     return isolation;
   }
   // The launcher run on itself with no arguments prints its usage and exits
-  // with 2: enough to prove the jail starts and runs a program.
+  // with 2: enough to prove the jail starts and runs a program. What
+  // bubblewrap says when it cannot start goes into the report.
+  char said_template[] = "/tmp/labkit-probe.XXXXXX";
+  int said = ::mkstemp(said_template);
+  if (said >= 0) ::unlink(said_template);
   pid_t pid = ::fork();
   if (pid == 0) {
     int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, STDOUT_FILENO);
-    ::dup2(devnull, STDERR_FILENO);
+    ::dup2(said >= 0 ? said : devnull, STDERR_FILENO);
     ::dup2(devnull, kInfoFd);
     std::vector<std::string> args = JailArguments(launcher, launcher);
     std::vector<char*> argv;
@@ -284,12 +288,19 @@ Isolation ProbeIsolation(const std::string& launcher) {
                      "empty /tmp, unprivileged user, rlimits, timeouts";
     return isolation;
   }
+  std::string first_line;
+  if (said >= 0) {
+    char buffer[256] = {};
+    if (::pread(said, buffer, sizeof buffer - 1, 0) > 0) first_line = buffer;
+    first_line = first_line.substr(0, first_line.find('\n'));
+  }
+  if (said >= 0) ::close(said);
   isolation.jailed = false;
   isolation.note = std::string("no jail: bubblewrap could not start here (") +
                    (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
                         ? "bwrap is not installed"
-                        : "exit status " + std::to_string(WEXITSTATUS(status)) +
-                              ", namespaces are probably not allowed in this container") +
+                        : first_line.empty() ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                             : first_line) +
                    "); cases ran with rlimits, an unprivileged user and timeouts only";
   return isolation;
 }
