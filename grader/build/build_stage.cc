@@ -26,12 +26,11 @@ struct BazelRun {
 
 // Runs `bazel build` quietly in `root` with the build event stream on.
 BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targets,
-                  const std::string& staged_dir) {
-  char events_template[] = "/tmp/labkit-events.XXXXXX";
-  int events_fd = ::mkstemp(events_template);
-  if (events_fd < 0) throw std::runtime_error("cannot create a temporary file");
+                  const std::string& staged_dir, const std::string& work_dir) {
+  std::string events_path = work_dir + "/events.XXXXXX";
+  int events_fd = ::mkstemp(events_path.data());
+  if (events_fd < 0) throw std::runtime_error("cannot create a temporary file in " + work_dir);
   ::close(events_fd);
-  const std::string events_path = events_template;
   std::vector<std::string> args = {"bazel", "build", "--keep_going", "--noshow_progress",
                                    "--color=no", "--build_event_json_file=" + events_path};
   args.insert(args.end(), targets.begin(), targets.end());
@@ -131,7 +130,7 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
     outcome.labs[id] = LabBuild{};
   }
   if (targets.empty()) return outcome;
-  BazelRun run = RunBazel(root, targets, staged_dir);
+  BazelRun run = RunBazel(root, targets, staged_dir, out_dir);
   for (const nlohmann::json& event : run.events) {
     const nlohmann::json& id = event["id"];
     if (id.contains("targetCompleted") && event.contains("completed")) {

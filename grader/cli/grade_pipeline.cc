@@ -1,10 +1,12 @@
 #include "grader/cli/grade_pipeline.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -58,11 +60,31 @@ std::string ReferenceLabel(const std::string& lab) {
   return "//grader/hidden/" + lab + ":reference_suite";
 }
 
+// Work and case folders are named after the grader's pid, so those left by
+// a grader that was killed (a batch stopped half way) are found and removed.
+void RemoveAbandonedWorkDirs() {
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator("/tmp", error)) {
+    const std::string name = entry.path().filename();
+    for (const std::string prefix : {"labkit-grade.", "labkit-run."}) {
+      if (name.rfind(prefix, 0) != 0) continue;
+      const pid_t owner = std::atoi(name.c_str() + prefix.size());
+      if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {
+        std::error_code ignored;
+        fs::remove_all(entry.path(), ignored);
+      }
+    }
+  }
+}
+
 std::string MakeWorkDir() {
-  char dir[] = "/tmp/labkit-grade.XXXXXX";
-  if (::mkdtemp(dir) == nullptr) throw std::runtime_error("cannot create a work folder in /tmp");
-  ::chmod(dir, 0755);  // the case users read the binaries in it
-  return dir;
+  RemoveAbandonedWorkDirs();
+  std::string name = "/tmp/labkit-grade." + std::to_string(::getpid()) + ".XXXXXX";
+  if (::mkdtemp(name.data()) == nullptr) {
+    throw std::runtime_error("cannot create a work folder in /tmp");
+  }
+  ::chmod(name.c_str(), 0755);  // the case users read the binaries in it
+  return name;
 }
 
 }  // namespace

@@ -190,9 +190,10 @@ harness::CaseOutcome HarnessProblem(const std::string& what) {
 
 harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   const std::string token = harness::RandomToken();
-  char dir_template[] = "/tmp/labkit-run.XXXXXX";
-  if (::mkdtemp(dir_template) == nullptr) return HarnessProblem("mkdtemp failed");
-  const std::string case_dir = dir_template;
+  // Named after this process, like the grader's work folder, so that one
+  // left by a grader killed mid-case can be recognised and removed.
+  std::string case_dir = "/tmp/labkit-run." + std::to_string(::getpid()) + ".XXXXXX";
+  if (::mkdtemp(case_dir.data()) == nullptr) return HarnessProblem("mkdtemp failed");
   ::chmod(case_dir.c_str(), 0777);  // the case runs as its own user
   int output[2], report[2], token_pipe[2], status[2], info[2];
   for (int* pipe : {output, report, token_pipe, status, info}) {
