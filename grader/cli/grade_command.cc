@@ -89,10 +89,8 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
   int done = 0;
-  grader.GradeAll(todo, [&](const std::string& path, judge::GradeResult result,
-                            const std::string& error) {
-    // An unreadable submission still gets its row, at zero, with the reason.
-    (void)error;
+  // An unreadable submission still gets its row, at zero, with the reason.
+  grader.GradeAll(todo, [&](const std::string& path, judge::GradeResult result) {
     const std::string name = fs::path(path).filename().string();
     result.submission = name;
     gradebook.Append(result);

@@ -283,12 +283,14 @@ void Grader::GradeAll(const std::vector<std::string>& submissions, const Done& d
     std::string error;
     try {
       built = current.get();
-    } catch (const std::exception& e) {
+    } catch (const UserError& e) {
+      // This submission cannot be read. Anything else (Bazel cannot run, the
+      // kit does not build) stops the batch rather than record zeros.
       error = e.what();
     }
     if (i + 1 < submissions.size()) next = start(submissions[i + 1]);
     done(submissions[i],
-         error.empty() ? RunAndJudge(std::move(built)) : Unreadable(submissions[i], error), error);
+         error.empty() ? RunAndJudge(std::move(built)) : Unreadable(submissions[i], error));
   }
 }
 

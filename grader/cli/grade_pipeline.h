@@ -37,8 +37,7 @@ class Grader {
   // The result of a submission that could not be read: every lab missing.
   judge::GradeResult Unreadable(const std::string& submission, const std::string& reason);
 
-  using Done = std::function<void(const std::string& submission, judge::GradeResult result,
-                                  const std::string& error)>;
+  using Done = std::function<void(const std::string& submission, judge::GradeResult result)>;
   void GradeAll(const std::vector<std::string>& submissions, const Done& done);
 
   // How cases are isolated (builds the kit's side first if no grade has).
