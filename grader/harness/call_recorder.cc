@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "grader/harness/show.h"
 
@@ -26,6 +27,7 @@ constexpr int kCallsShownPerStep = 40;
 
 thread_local int record_fd = -1;
 thread_local int calls_in_step = 0;
+thread_local std::vector<std::string> calls_of_step;
 
 // The record goes out through the raw system call, so recording a write()
 // never records itself.
@@ -114,9 +116,12 @@ void Record(const std::string& text, long result, int error, const std::string& 
     WriteRecord("... (more calls not shown)");
     return;
   }
-  WriteRecord(text + (returns_fd && result >= 0 ? " = " + Fd(static_cast<int>(result))
-                                                 : Result(result, error)) +
-              after);
+  std::string line = text +
+                     (returns_fd && result >= 0 ? " = " + Fd(static_cast<int>(result))
+                                                : Result(result, error)) +
+                     after;
+  calls_of_step.push_back(line);
+  WriteRecord(line);
 }
 
 }  // namespace
@@ -124,7 +129,10 @@ void Record(const std::string& text, long result, int error, const std::string& 
 void StartRecording(int report_fd) {
   record_fd = report_fd;
   calls_in_step = 0;
+  calls_of_step.clear();
 }
+
+std::vector<std::string> CallsOfLastStep() { return calls_of_step; }
 
 void StopRecording() { record_fd = -1; }
 

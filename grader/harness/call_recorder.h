@@ -3,11 +3,21 @@
 // recording on for the calling thread around the code under test only.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace labkit::harness {
 
 // From now on, this thread's socket calls are written to `report_fd` as
 // 'S' records, up to a cap per step.
 void StartRecording(int report_fd);
 void StopRecording();
+
+// The socket calls the code under test made during the latest s.Call (or
+// ExpectOk / ExpectError) on this thread, as the transcript shows them
+// ("send(fd 3, 5 bytes, MSG_DONTROUTE|MSG_NOSIGNAL) = 5 ..."): for tests
+// about how a call was made, such as the flags it passed, when the kernel's
+// behaviour alone cannot tell. Capped like the transcript.
+std::vector<std::string> CallsOfLastStep();
 
 }  // namespace labkit::harness

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "grader/harness/call_recorder.h"
 #include "grader/harness/case_runner.h"
 #include "grader/harness/interrupt.h"
 #include "grader/harness/loopback.h"
@@ -244,6 +245,23 @@ inline void ExpectLargeSendArrives(harness::Script& s, const Connection& c,
   s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
   s.Expect("what the peer received", harness::Named{Compare(payload, payload)},
            harness::Named{Compare(reader.Join().received, payload)}, received_hint);
+}
+
+// Checks the socket calls the code under test made in its latest step:
+// each call that sends (send, sendto, sendmsg; a write cannot take flags)
+// passed `flag`, and there was at least one.
+inline void ExpectEverySendCarries(harness::Script& s, const std::string& name,
+                                   const std::string& flag) {
+  int sends = 0;
+  std::string without;  // the first send that did not carry the flag
+  for (const std::string& call : harness::CallsOfLastStep()) {
+    if (call.rfind("send", 0) != 0 && call.rfind("write(", 0) != 0) continue;
+    ++sends;
+    if (call.find(flag) == std::string::npos && without.empty()) without = call;
+  }
+  s.ExpectTrue("every send " + name + " made passed " + flag, sends > 0 && without.empty(),
+               sends == 0 ? "no send was recorded" : without.empty() ? "all did" : without,
+               "pass " + flag + " in the flags argument of send() (with MSG_NOSIGNAL)");
 }
 
 enum class Direction { kSending, kReceiving };

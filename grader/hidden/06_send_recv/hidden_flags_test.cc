@@ -67,6 +67,9 @@ TEST(SendRecv, SendDontRouteDeliversOnLoopback) {
     ExpectLargeSendArrives(s, c, "SendDontRoute", SendDontRoute, 128 * 1024,
                            "MSG_DONTROUTE only forbids gateways; loopback is directly attached",
                            "send every byte, as SendAll does");
+    // On loopback the flag changes nothing the peer can see, so the calls
+    // themselves are checked: every send of SendDontRoute must carry it.
+    ExpectEverySendCarries(s, "SendDontRoute", "MSG_DONTROUTE");
     ::signal(SIGPIPE, SIG_DFL);
     s.Note("SIGPIPE has its default action: it would kill this process");
     Connection u = UnixConnection(s);
