@@ -68,6 +68,16 @@ void PlaceFds(std::initializer_list<int> fds) {
   for (int fd : high) ::dup2(fd, target++);  // dup2 clears close-on-exec
 }
 
+// Never returns: runs `args` (found on PATH) in place of this process, or
+// exits with 127 as a shell does when it cannot.
+[[noreturn]] void Exec(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  ::_exit(127);
+}
+
 // Never returns: becomes the case's jail (or, degraded, its launcher).
 [[noreturn]] void StartCase(const Isolation& isolation, const CaseToRun& spec,
                             const std::string& case_dir, int output_fd, int report_fd,
@@ -101,11 +111,7 @@ void PlaceFds(std::initializer_list<int> fds) {
   }
   args.push_back(isolation.jailed ? "/labkit/suite" : spec.binary);
   args.push_back("--gtest_filter=" + spec.name);
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  ::execvp(argv[0], argv.data());
-  ::_exit(127);
+  Exec(args);
 }
 
 // The processes of `user` still in the process table (zombies included),
@@ -275,12 +281,7 @@ Isolation ProbeIsolation(const std::string& launcher) {
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(said >= 0 ? said : devnull, STDERR_FILENO);
     ::dup2(devnull, kInfoFd);
-    std::vector<std::string> args = JailArguments(launcher, launcher);
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
+    Exec(JailArguments(launcher, launcher));
   }
   int status = 0;
   if (pid > 0) ::waitpid(pid, &status, 0);
