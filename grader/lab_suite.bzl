@@ -114,6 +114,39 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         deps = ["//labs/%s:contract" % lab],
     )
 
+    # What the grader runs: a case is two processes (grader/harness/
+    # remote_client.h). The test binary holds the tests and, in place of the
+    # lab's functions, stubs that call the student process; a student library
+    # holds the student's code and the table that serves it.
+    fields = native.glob(["wire_fields.h"])
+    native.cc_library(
+        name = "stubs",
+        testonly = True,
+        srcs = ["stubs.cc"] + fields,
+        deps = ["//labs/%s:contract" % lab, _HARNESS],
+        alwayslink = True,
+    )
+    native.cc_binary(
+        name = "graded_tests",
+        testonly = True,
+        deps = [
+            ":hidden_tests",
+            "//labs/%s:public_tests" % lab,
+            ":stubs",
+            "//grader/harness:suite_main",
+        ],
+        visibility = ["//grader:__subpackages__"],
+    )
+    native.cc_library(
+        name = "call_server",
+        srcs = ["server.cc"] + fields,
+        deps = ["//labs/%s:contract" % lab, "//grader/harness:call_server"],
+        alwayslink = True,
+        # Every submission's library links it (third_party/submission.bzl).
+        visibility = ["//visibility:public"],
+    )
+    student_library("reference_student.so", ":reference", ":call_server")
+
     _suite_binary("reference_suite", lab, ":reference")
     _expect("reference_scores_full_test", "reference_suite", "full")
 
@@ -130,6 +163,21 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     for patch in alternatives:
         alternative = _patched_variant(lab, source, patch, "alternative_")
         _expect("%s_scores_full_test" % alternative, "%s_suite" % alternative, "full")
+
+def student_library(name, code, call_server):
+    """The student process's code: `code` served by the lab's `call_server`.
+
+    Every symbol must resolve in the library itself (-z defs), so a missing
+    function fails the build rather than the case; -Bsymbolic keeps its
+    calls to its own functions inside it.
+    """
+    native.cc_binary(
+        name = name,
+        linkshared = True,
+        linkopts = ["-Wl,-z,defs", "-Wl,-Bsymbolic"],
+        deps = [call_server, code],  # a static link resolves left to right
+        visibility = ["//grader:__subpackages__"],
+    )
 
 def _patched_variant(lab, source, patch, prefix):
     """The graded suite linked against the reference with `patch` applied."""

@@ -15,6 +15,9 @@
 namespace labkit::build {
 namespace {
 
+// A submission's lab is built as the student process's library.
+constexpr const char* kLibrarySuffix = "_student.so";
+
 namespace fs = std::filesystem;
 constexpr int kErrorLinesShown = 20;
 
@@ -97,13 +100,13 @@ std::string FirstErrors(std::string text) {
   return shown;
 }
 
-// "@submission//:03_listen_suite" -> "03_listen"; "" if not a submission label.
+// "@submission//:03_listen_student.so" -> "03_listen"; "" if not a submission label.
 std::string LabOfLabel(const std::string& label, const std::vector<std::string>& lab_ids) {
   size_t colon = label.rfind(':');
   if (label.rfind("@submission//", 0) != 0 || colon == std::string::npos) return "";
   std::string name = label.substr(colon + 1);
   for (const std::string& id : lab_ids) {
-    if (name == id || name == id + "_suite") return id;
+    if (name == id || name == id + kLibrarySuffix) return id;
   }
   return "";
 }
@@ -126,7 +129,7 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   BuildOutcome outcome;
   std::vector<std::string> targets = kit_labels;
   for (const std::string& id : lab_ids) {
-    targets.push_back("@submission//:" + id + "_suite");
+    targets.push_back("@submission//:" + id + kLibrarySuffix);
     outcome.labs[id] = LabBuild{};
   }
   if (targets.empty()) return outcome;
@@ -143,7 +146,7 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
         std::string path = PathFromUri(file.value("uri", ""));
         if (fs::path(path).filename() != name) continue;
         if (std::string lab = LabOfLabel(label, lab_ids); !lab.empty()) {
-          outcome.labs[lab].binary = CopyOut(path, out_dir, lab + "_suite");
+          outcome.labs[lab].library = CopyOut(path, out_dir, lab + kLibrarySuffix);
           outcome.labs[lab].built = true;
         } else {
           std::string copy = label.substr(label.find("//") + 2);

@@ -1,4 +1,4 @@
-// Build stage: Bazel builds each lab's graded suite against the staged files
+// Build stage: Bazel builds each lab's student library from the staged files
 // (the @submission repository, third_party/submission.bzl) with BUILD files
 // the grader owns. --keep_going: a compile error in one lab costs that lab
 // only. Outcomes are read from Bazel's build event stream, never inferred
@@ -13,7 +13,7 @@ namespace labkit::build {
 
 struct LabBuild {
   bool built = false;
-  std::string binary;  // a private copy of the suite, readable by the case users
+  std::string library;  // a private copy of the student's library, readable by the case users
   std::string errors;  // the compiler's first errors when !built
 };
 
@@ -23,7 +23,7 @@ struct BuildOutcome {
 };
 
 // In one Bazel run (one is cheaper than two): builds
-// @submission//:<id>_suite for each id in `lab_ids` from the files in
+// @submission//:<id>_student.so for each id in `lab_ids` from the files in
 // `staged_dir`, and the kit's own `kit_labels` (reference suites, the case
 // launcher). Copies every binary into `out_dir`. Throws std::runtime_error
 // if Bazel cannot run or a kit target does not build.

@@ -56,8 +56,10 @@ std::string Fingerprint(const std::string& path) {
 
 constexpr const char* kLauncherLabel = "//grader/run:case_launcher";
 
+// Each lab's trusted test binary, and the reference as a student library.
+std::string TestsLabel(const std::string& lab) { return "//grader/hidden/" + lab + ":graded_tests"; }
 std::string ReferenceLabel(const std::string& lab) {
-  return "//grader/hidden/" + lab + ":reference_suite";
+  return "//grader/hidden/" + lab + ":reference_student.so";
 }
 
 // Work and case folders are named after the grader's pid, so those left by
@@ -97,7 +99,10 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
 void Grader::Prepare(const std::map<std::string, std::string>& kit) {
   StageTimer timer("prepare");
   isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel));
-  for (const Lab& lab : labs_) references_[lab.id].binary = kit.at(ReferenceLabel(lab.id));
+  for (const Lab& lab : labs_) {
+    references_[lab.id].tests = kit.at(TestsLabel(lab.id));
+    references_[lab.id].library = kit.at(ReferenceLabel(lab.id));
+  }
   PrepareReferences();
   prepared_ = true;
 }
@@ -109,7 +114,10 @@ void Grader::EnsurePrepared() {
 std::vector<std::string> Grader::KitLabels() const {
   if (prepared_) return {};
   std::vector<std::string> labels = {kLauncherLabel};
-  for (const Lab& lab : labs_) labels.push_back(ReferenceLabel(lab.id));
+  for (const Lab& lab : labs_) {
+    labels.push_back(TestsLabel(lab.id));
+    labels.push_back(ReferenceLabel(lab.id));
+  }
   return labels;
 }
 
@@ -118,9 +126,9 @@ Grader::~Grader() {
   fs::remove_all(work_dir_, ignored);
 }
 
-// Each lab's case list comes from the reference's binary (trusted), and
-// each case's reference transcript from running it exactly as a
-// submission's would run; both are cached until the binary changes.
+// Each lab's case list comes from its test binary (trusted: no student
+// code in it), and each case's reference transcript from running it exactly
+// as a submission's would run; both are cached until either binary changes.
 void Grader::PrepareReferences() {
   const std::string cache_path = root_ + "/.labkit/reference-transcripts.json";
   nlohmann::json cache = nlohmann::json::object();
@@ -132,8 +140,9 @@ void Grader::PrepareReferences() {
   // The key changes with the reference, the launcher and the jail's setup.
   const std::string setup = Fingerprint(isolation_.launcher) + (isolation_.jailed ? "-jail" : "-bare");
   for (auto& [id, reference] : references_) {
-    const std::string key = Fingerprint(reference.binary) + "-" + setup;
-    reference.cases = run::ListCases(reference.binary);
+    const std::string key =
+        Fingerprint(reference.tests) + "-" + Fingerprint(reference.library) + "-" + setup;
+    reference.cases = run::ListCases(reference.tests);
     nlohmann::json& entry = cache[id];
     if (entry.is_object() && entry.value("key", "") == key &&
         entry["transcripts"].size() == reference.cases.size()) {
@@ -142,10 +151,11 @@ void Grader::PrepareReferences() {
       continue;
     }
     std::vector<harness::CaseOutcome> outcomes =
-        run::RunCases(isolation_, reference.binary, reference.cases, workers_);
+        run::RunCases(isolation_, reference.tests, reference.library, reference.cases, workers_);
     for (size_t c = 0; c < outcomes.size(); ++c) {
       if (!outcomes[c].passed()) {  // once more, alone: a busy machine is not a broken kit
-        outcomes[c] = run::RunCases(isolation_, reference.binary, {reference.cases[c]}, 1)[0];
+        outcomes[c] =
+            run::RunCases(isolation_, reference.tests, reference.library, {reference.cases[c]}, 1)[0];
       }
       if (!outcomes[c].passed()) {
         throw std::runtime_error("the reference solution fails " + reference.cases[c].name +
@@ -227,7 +237,7 @@ judge::GradeResult Grader::RunAndJudge(Built built) {
                                                          : "the lab did not compile",
                               {}, {}, -1, "", ""});
       if (graded.status == "ok") {
-        jobs.push_back({build->second.binary, info.name, info.timeout_ms, 0});
+        jobs.push_back({reference.tests, build->second.library, info.name, info.timeout_ms, 0});
         origin.emplace_back(i, c);
       }
     }

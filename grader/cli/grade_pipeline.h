@@ -52,7 +52,8 @@ class Grader {
 
  private:
   struct LabReference {
-    std::string binary;
+    std::string tests;    // the lab's test binary, the same for every submission
+    std::string library;  // the reference solution as a student library
     std::vector<run::CaseInfo> cases;
     std::vector<std::vector<std::string>> transcripts;  // per case, normalized
   };

@@ -25,13 +25,15 @@ namespace {
 
 constexpr int kCallsShownPerStep = 40;
 
-thread_local int record_fd = -1;
+thread_local bool recording = false;
+thread_local int record_fd = -1;  // -1 while recording: kept in calls_of_step only
 thread_local int calls_in_step = 0;
 thread_local std::vector<std::string> calls_of_step;
 
 // The record goes out through the raw system call, so recording a write()
 // never records itself.
 void WriteRecord(const std::string& text) {
+  if (record_fd < 0) return;
   std::string line = "S\x1f";
   for (char c : text) line += (c == '\n' || c == '\x1f') ? ' ' : c;
   line += '\n';
@@ -46,7 +48,7 @@ void WriteRecord(const std::string& text) {
   }
 }
 
-bool Recording() { return record_fd >= 0; }
+bool Recording() { return recording; }
 
 // "= 3", "= -1 ECONNREFUSED"; `error` is errno right after the call.
 std::string Result(long result, int error) {
@@ -113,7 +115,8 @@ void Record(const std::string& text, long result, int error, const std::string& 
             bool returns_fd = false) {
   if (++calls_in_step > kCallsShownPerStep) return;
   if (calls_in_step == kCallsShownPerStep) {
-    WriteRecord("... (more calls not shown)");
+    calls_of_step.push_back("... (more calls not shown)");
+    WriteRecord(calls_of_step.back());
     return;
   }
   std::string line = text +
@@ -127,6 +130,7 @@ void Record(const std::string& text, long result, int error, const std::string& 
 }  // namespace
 
 void StartRecording(int report_fd) {
+  recording = true;
   record_fd = report_fd;
   calls_in_step = 0;
   calls_of_step.clear();
@@ -134,7 +138,12 @@ void StartRecording(int report_fd) {
 
 std::vector<std::string> CallsOfLastStep() { return calls_of_step; }
 
-void StopRecording() { record_fd = -1; }
+void StopRecording() {
+  recording = false;
+  record_fd = -1;
+}
+
+void SetCallsOfLastStep(std::vector<std::string> calls) { calls_of_step = std::move(calls); }
 
 }  // namespace labkit::harness
 

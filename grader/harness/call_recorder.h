@@ -9,7 +9,7 @@
 namespace labkit::harness {
 
 // From now on, this thread's socket calls are written to `report_fd` as
-// 'S' records, up to a cap per step.
+// 'S' records, up to a cap per step; with -1, only kept for CallsOfLastStep.
 void StartRecording(int report_fd);
 void StopRecording();
 
@@ -19,5 +19,9 @@ void StopRecording();
 // about how a call was made, such as the flags it passed, when the kernel's
 // behaviour alone cannot tell. Capped like the transcript.
 std::vector<std::string> CallsOfLastStep();
+
+// A case split in two processes records in the student process; the test
+// process sets what that one recorded (remote_client.cc).
+void SetCallsOfLastStep(std::vector<std::string> calls);
 
 }  // namespace labkit::harness

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 namespace labkit::harness {
@@ -106,8 +107,27 @@ CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
   return result;
 }
 
+void KillEveryProcessOf(uid_t user) {
+  pid_t killer = ::fork();
+  if (killer == 0) {
+    if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
+      // kill(-1) reaches every process this user may signal: all of its own.
+      // A few rounds, as a fork bomb forks while it is being killed; once
+      // SIGKILL is pending a process can neither run nor fork again.
+      for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
+      }
+    }
+    ::_exit(0);
+  }
+  if (killer > 0) ::waitpid(killer, nullptr, 0);
+}
+
 void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& outcome) {
   bool finished = false;
+  // A split case's test process records how the student process ended, or
+  // that it did not answer in time; the test process itself exits cleanly.
+  std::optional<int> student_status;
+  std::optional<int> student_timeout_ms;
   int step = 0;
   int running = -1;  // the step whose call of the code under test has not returned
   std::istringstream lines(child.report);
@@ -137,13 +157,22 @@ void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& 
     } else if (kind == "P") {
       finished = f[1] == token;
       --step;
+    } else if (kind == "X") {
+      student_status = std::atoi(f[1].c_str());
+      --step;
+    } else if (kind == "T") {
+      student_timeout_ms = std::atoi(f[1].c_str());
+      --step;
     } else {
       --step;
     }
   }
   std::string during = running < 0 ? "" : " during step " + outcome.steps[running];
-  const int status = child.status;
-  if (child.flooded) {
+  const int status = student_status.value_or(child.status);
+  if (student_timeout_ms && !outcome.failed) {
+    outcome.verdict = Verdict::kTimedOut;
+    outcome.reason = "timed out after " + std::to_string(*student_timeout_ms) + " ms" + during;
+  } else if (child.flooded) {
     outcome.verdict = Verdict::kCrashed;
     outcome.reason = "killed after printing more than " +
                      std::to_string(kOutputFloodBytes / (1024 * 1024)) + " MiB" + during;
@@ -159,7 +188,7 @@ void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& 
     outcome.verdict = Verdict::kCrashed;
     outcome.reason = std::string("killed by SIG") + (name ? name : "?") + " (" +
                      strsignal(sig) + ")" + during;
-  } else if (finished && WEXITSTATUS(status) == 0) {
+  } else if (finished && !student_status && WEXITSTATUS(status) == 0) {
     outcome.verdict = Verdict::kPassed;
   } else {
     outcome.verdict = Verdict::kExitedEarly;

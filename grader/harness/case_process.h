@@ -36,7 +36,12 @@ struct CaseOutcome {
 // The grader runs a suite binary in these modes (see RunCase).
 inline constexpr const char* kGradeModeVariable = "LABKIT_GRADE_MODE";
 inline constexpr const char* kReportFdVariable = "LABKIT_REPORT_FD";
-inline constexpr const char* kTokenFdVariable = "LABKIT_TOKEN_FD";
+// A case split in two processes (remote_client.h): the student's code as a
+// shared library, the user it runs as (a uid; unset: as the test), and the
+// folder only the test process can open, for its token and its report.
+inline constexpr const char* kStudentLibraryVariable = "LABKIT_STUDENT_LIBRARY";
+inline constexpr const char* kStudentUserVariable = "LABKIT_STUDENT_USER";
+inline constexpr const char* kOutDirVariable = "LABKIT_OUT_DIR";
 // Lines of a transcript that show a socket call of the code under test
 // start with this, under the step that made it.
 inline constexpr const char* kCallIndent = "     | ";
@@ -64,6 +69,10 @@ CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
 // Turns what a case's process left (its records, exit status, timeout) into
 // a verdict. Only a report ending in `token` and an exit status of 0 pass.
 void JudgeCase(const CaseProcess& process, const std::string& token, CaseOutcome& outcome);
+
+// Sends SIGKILL to every process of `user` (a case's own user: nothing
+// else runs as it). Needs root. Reaping them is the caller's business.
+void KillEveryProcessOf(uid_t user);
 
 // 32 random hex digits: the per-case secret a finished case sends last.
 std::string RandomToken();

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/harness/remote_client.h"
+
 namespace labkit::harness {
 namespace {
 
@@ -30,8 +32,7 @@ namespace {
     script.Fail("the case threw an exception", "no exception", "an exception of unknown type");
   }
   script.Finish(token());
-  std::fflush(nullptr);
-  ::_exit(0);
+  EndCaseProcess(0);
 }
 
 [[noreturn]] void RunChild(const CaseBody& body, int report_fd, int output_fd,
@@ -55,15 +56,6 @@ CaseOutcome HarnessError(const char* call, int error) {
 int FdFromEnvironment(const char* name) {
   const char* value = std::getenv(name);
   return value ? std::atoi(value) : -1;
-}
-
-// The token arrives on a pipe the grader filled before starting the case,
-// and is read only once the body has run to its end.
-std::string ReadToken(int fd) {
-  std::string token;
-  char c;
-  while (::read(fd, &c, 1) == 1 && c != '\n') token += c;
-  return token;
 }
 
 }  // namespace
@@ -138,11 +130,19 @@ void RunCase(const CaseOptions& options, const CaseBody& body) {
   }
   if (mode != nullptr && std::string_view(mode) == "run") {
     // The grader runs one case per process, jailed, and judges it itself.
-    int report_fd = FdFromEnvironment(kReportFdVariable);
-    int token_fd = FdFromEnvironment(kTokenFdVariable);
-    if (const char* dir = std::getenv("LABKIT_CASE_DIR")) ::mkdir(dir, 0777);
+    if (const char* dir = std::getenv("LABKIT_CASE_DIR")) {
+      ::mkdir(dir, 0777);
+      ::chmod(dir, 0777);  // the student process runs as another user
+    }
     std::fflush(nullptr);
-    RunBody(body, report_fd, [token_fd] { return ReadToken(token_fd); });
+    // Split in two: this process runs the test, the student's code runs in
+    // a process of its own (remote_client.h).
+    if (!remote::Active()) {
+      std::fprintf(stderr, "labkit: run mode needs %s\n", kStudentLibraryVariable);
+      ::_exit(2);
+    }
+    remote::StartStudentProcess(options.timeout_ms);
+    RunBody(body, -1, [] { return remote::StopStudentAndReadToken(); });
   }
   CaseOutcome outcome = RunIsolated(options, body);
   ::testing::Test::RecordProperty("points", options.points);

@@ -34,9 +34,10 @@ CaseOutcome RunIsolated(const CaseOptions& options, const CaseBody& body);
 //   list  the case only writes "L<name><points><timeout_ms>" to the fd in
 //         LABKIT_REPORT_FD; the grader asks the reference's binary, never a
 //         submission's, what each case is worth;
-//   run   the case runs here, unforked: the grader started this process for
-//         it, jailed, and judges it with JudgeCase from the outside. The
-//         token is read from LABKIT_TOKEN_FD once the body has finished.
+//   run   the case runs here, unforked, split in two processes: this one
+//         runs the test and the student's library runs in another
+//         (remote_client.h). The grader started this process for the case,
+//         jailed, and judges it with JudgeCase from the outside.
 void RunCase(const CaseOptions& options, const CaseBody& body);
 
 }  // namespace labkit::harness

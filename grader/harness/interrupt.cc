@@ -11,6 +11,7 @@
 #include <string>
 
 #include "grader/harness/loopback.h"
+#include "grader/harness/remote_client.h"
 
 namespace labkit::harness {
 namespace {
@@ -31,12 +32,20 @@ void InstallInterruptHandler(Script& s) {
         ::sigaction(SIGUSR1, &action, nullptr));
 }
 
-int InterruptsHandled() { return interrupts_handled.load(); }
+// A split case's blocked call runs in the student process, which counts
+// its own SIGUSR1s (remote_client.h).
+int InterruptsHandled() {
+  return remote::Active() ? remote::InterruptsHandledThere() : interrupts_handled.load();
+}
 
 pid_t ThisThread() { return ::gettid(); }
 
 bool SleepsIn(pid_t tid, const std::vector<long>& calls, int fd) {
-  const std::string task = "/proc/self/task/" + std::to_string(tid);
+  // The thread that runs `tid`'s calls of the lab: in a split case, the
+  // student process's thread serving it.
+  const remote::ThreadRef where = remote::Serving(tid);
+  const std::string task =
+      "/proc/" + std::to_string(where.process) + "/task/" + std::to_string(where.thread);
   const std::string call = ReadFile(task + "/syscall");
   const std::string stat = ReadFile(task + "/stat");
   // The state follows the "(name)", which may itself hold spaces or ')'.
@@ -78,7 +87,8 @@ Interruption Interrupt(pid_t tid, const std::function<bool()>& blocked, int time
                        const std::atomic<bool>* give_up) {
   const int before = InterruptsHandled();
   if (!SpinUntil(blocked, timeout_ms, give_up)) return Interruption::kNeverBlocked;
-  ::tgkill(::getpid(), tid, SIGUSR1);
+  const remote::ThreadRef where = remote::Serving(tid);
+  ::tgkill(where.process, where.thread, SIGUSR1);
   auto handled = [before] { return InterruptsHandled() > before; };
   // One last look after giving up: the handler may have run meanwhile.
   if (SpinUntil(handled, timeout_ms, give_up) || handled()) return Interruption::kDone;

@@ -1,5 +1,7 @@
 #include "grader/harness/loopback.h"
 
+#include "grader/harness/remote_client.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -129,7 +131,9 @@ std::string MakeTempDir() {
 }
 
 void DropPrivileges() {
-  if (::geteuid() != 0) return;
+  // Split in two, the code under test already runs as the case's own user,
+  // and the test process must keep the rights it watches that one with.
+  if (::geteuid() != 0 || remote::Active()) return;
   constexpr uid_t kNobody = 65534;
   if (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
       ::setresuid(kNobody, kNobody, kNobody) != 0) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "grader/harness/show.h"
 
@@ -17,6 +18,29 @@ namespace labkit::harness {
 
 // Exit status of a child whose case failed an expectation.
 inline constexpr int kFailedExpectationExit = 86;
+
+// Where records go. By default to the Script's descriptor. A case split in
+// two processes (remote_client.h) keeps them in this process's memory
+// instead: the student process shares the descriptor table, so no
+// descriptor of the report may exist while it runs. `before_exit` then
+// runs before the case's process ends, to stop the student process and
+// write the records out.
+void KeepRecordsInMemory(std::string* records, void (*before_exit)());
+
+// Ends the case's process with `code`, after the hook above if one is set.
+[[noreturn]] void EndCaseProcess(int code);
+
+// Records the socket calls the student process made during the running
+// step of a split case (shown under it, as the recorder shows them).
+void RecordCallsOfStep(const std::vector<std::string>& calls);
+
+// Records how the student process of a split case ended (a wait status):
+// the judge reads it as the case's end, during the step that was running.
+void RecordStudentStatus(int wait_status);
+
+// Records that the code under test did not return within `timeout_ms`;
+// the judge reads it as a timeout during the step that was running.
+void RecordTimeout(int timeout_ms);
 
 class Script {
  public:

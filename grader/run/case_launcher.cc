@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
     Limit(RLIMIT_AS, std::strtoull(argv[4], nullptr, 10));
     Limit(RLIMIT_NPROC, std::strtoull(argv[5], nullptr, 10));
     Limit(RLIMIT_FSIZE, std::strtoull(argv[6], nullptr, 10));
-    Limit(RLIMIT_NOFILE, 256);
+    Limit(RLIMIT_NOFILE, 1024);  // a split case keeps its own descriptors from 800 up
     Limit(RLIMIT_CORE, 0);
     // The case's own user, with no capabilities left: it cannot touch this
     // process, and RLIMIT_NPROC counts its processes alone.

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+
 namespace labkit::run {
 namespace {
 
@@ -26,22 +27,31 @@ namespace {
 constexpr uid_t kFirstCaseUser = 61000;
 constexpr int kStartupMarginMs = 1000;  // starting the jail, even on a busy machine
 constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
+constexpr const char* kOutDirInJail = "/labkit/out";
+constexpr const char* kLibraryInJail = "/labkit/student.so";
 constexpr const char* kCpuSeconds = "10";
 constexpr const char* kMemoryBytes = "1073741824";
 constexpr const char* kProcesses = "64";
 constexpr const char* kFileBytes = "16777216";
+constexpr size_t kReportCap = 1024 * 1024;
 // Inside the jail the fds are always these numbers.
-constexpr int kReportFd = 3, kTokenFd = 4, kStatusFd = 5, kInfoFd = 6;
+constexpr int kStatusFd = 3, kInfoFd = 4;
 
 bool IsRoot() { return ::geteuid() == 0; }
 
-// As root, bubblewrap needs no user namespace (cheaper, and the launcher
-// keeps the right to become the case's user); otherwise it makes one.
-std::vector<std::string> JailArguments(const std::string& launcher, const std::string& binary) {
+// As root, bubblewrap needs no user namespace (cheaper), and the test
+// process keeps what it needs to run the student process as the case's
+// user and to watch it: change user, signal, read its /proc entries, use
+// the files it made.
+// `spec` and `out_dir` are empty for the probe, which only starts the jail.
+std::vector<std::string> JailArguments(const std::string& launcher, const CaseToRun& spec,
+                                       const std::string& out_dir, const std::string& user) {
   std::vector<std::string> namespaces =
       IsRoot() ? std::vector<std::string>{"--unshare-ipc", "--unshare-pid", "--unshare-net",
-                                          "--unshare-uts", "--unshare-cgroup-try", "--cap-add",
-                                          "CAP_SETUID", "--cap-add", "CAP_SETGID"}
+                                          "--unshare-uts", "--unshare-cgroup-try",
+                                          "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                                          "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE",
+                                          "--cap-add", "CAP_DAC_OVERRIDE"}
                : std::vector<std::string>{"--unshare-all"};
   std::vector<std::string> args = {"bwrap"};
   args.insert(args.end(), namespaces.begin(), namespaces.end());
@@ -49,22 +59,28 @@ std::vector<std::string> JailArguments(const std::string& launcher, const std::s
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
           "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
-          "--perms", "0755", "--dir", "/labkit", "--ro-bind", launcher, "/labkit/case_launcher", "--ro-bind", binary, "/labkit/suite",
+          "--perms", "0755", "--dir", "/labkit", "--ro-bind", launcher, "/labkit/case_launcher",
           "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
           "--setenv", "HOME", "/tmp", "--setenv", "LABKIT_CASE_DIR", kCaseDirInJail,
           "--setenv", "LABKIT_GRADE_MODE", "run",
-          "--setenv", "LABKIT_REPORT_FD", std::to_string(kReportFd),
-          "--setenv", "LABKIT_TOKEN_FD", std::to_string(kTokenFd),
-          "--info-fd", std::to_string(kInfoFd), "/labkit/case_launcher"};
+          "--setenv", harness::kStudentLibraryVariable, kLibraryInJail,
+          "--setenv", harness::kOutDirVariable, kOutDirInJail,
+          "--info-fd", std::to_string(kInfoFd)};
   args.insert(args.end(), rest.begin(), rest.end());
+  if (!spec.binary.empty()) {
+    args.insert(args.end(), {"--ro-bind", spec.binary, "/labkit/suite", "--ro-bind", spec.library,
+                             kLibraryInJail, "--bind", out_dir, kOutDirInJail});
+  }
+  if (!user.empty()) args.insert(args.end(), {"--setenv", harness::kStudentUserVariable, user});
+  args.push_back("/labkit/case_launcher");
   return args;
 }
 
-// Moves `fds` to exactly 3, 4, 5, ... (in order) without one clobbering another.
+// Moves `fds` to exactly 3, 4, ... (in order) without one clobbering another.
 void PlaceFds(std::initializer_list<int> fds) {
   std::vector<int> high;
   for (int fd : fds) high.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
-  int target = kReportFd;
+  int target = kStatusFd;
   for (int fd : high) ::dup2(fd, target++);  // dup2 clears close-on-exec
 }
 
@@ -79,32 +95,36 @@ void PlaceFds(std::initializer_list<int> fds) {
 }
 
 // Never returns: becomes the case's jail (or, degraded, its launcher).
+// The launcher starts the test binary as it is (root, when the grader is);
+// the test process starts the student process as the case's user.
 [[noreturn]] void StartCase(const Isolation& isolation, const CaseToRun& spec,
-                            const std::string& case_dir, int output_fd, int report_fd,
-                            int token_fd, int status_fd, int info_fd) {
+                            const std::string& case_dir, const std::string& out_dir,
+                            int output_fd, int status_fd, int info_fd) {
   ::setpgid(0, 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
-  PlaceFds({report_fd, token_fd, status_fd, info_fd});
+  PlaceFds({status_fd, info_fd});
+  // The student process's user: as root, one of the case users.
+  const std::string user = IsRoot() ? std::to_string(kFirstCaseUser + spec.slot) : "";
   std::vector<std::string> args;
   if (isolation.jailed) {
-    args = JailArguments(isolation.launcher, spec.binary);
+    args = JailArguments(isolation.launcher, spec, out_dir, user);
   } else {
     ::clearenv();
     ::setenv("PATH", "/usr/bin", 1);
-    ::setenv("HOME", case_dir.c_str(), 1);
+    ::setenv("HOME", (case_dir + "/case").c_str(), 1);
     ::setenv("LABKIT_CASE_DIR", (case_dir + "/case").c_str(), 1);
     ::setenv("LABKIT_GRADE_MODE", "run", 1);
-    ::setenv("LABKIT_REPORT_FD", std::to_string(kReportFd).c_str(), 1);
-    ::setenv("LABKIT_TOKEN_FD", std::to_string(kTokenFd).c_str(), 1);
+    ::setenv(harness::kStudentLibraryVariable, spec.library.c_str(), 1);
+    ::setenv(harness::kOutDirVariable, out_dir.c_str(), 1);
+    if (!user.empty()) ::setenv(harness::kStudentUserVariable, user.c_str(), 1);
     if (::chdir(case_dir.c_str()) != 0) ::_exit(126);
     ::close(kInfoFd);
     args = {isolation.launcher};
   }
-  const std::string user = IsRoot() ? std::to_string(kFirstCaseUser + spec.slot) : "-";
-  for (std::string arg : {std::to_string(kStatusFd), user, std::string(kCpuSeconds),
+  for (std::string arg : {std::to_string(kStatusFd), std::string("-"), std::string(kCpuSeconds),
                           std::string(kMemoryBytes), std::string(kProcesses),
                           std::string(kFileBytes), std::string("--")}) {
     args.push_back(arg);
@@ -147,18 +167,8 @@ std::vector<std::pair<pid_t, bool>> ProcessesOf(uid_t user) {
 void KillLeftovers(int slot) {
   if (!IsRoot()) return;
   const uid_t user = kFirstCaseUser + slot;
-  std::vector<std::pair<pid_t, bool>> left = ProcessesOf(user);
-  if (left.empty()) return;  // the usual case: one scan of /proc, no fork
-  pid_t killer = ::fork();
-  if (killer == 0) {
-    if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
-      // A few rounds: a fork bomb forks while it is being killed.
-      for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
-      }
-    }
-    ::_exit(0);
-  }
-  if (killer > 0) ::waitpid(killer, nullptr, 0);
+  if (ProcessesOf(user).empty()) return;  // the usual case: one scan of /proc, no fork
+  harness::KillEveryProcessOf(user);
   for (const auto& [pid, ours] : ProcessesOf(user)) {
     if (ours) ::waitpid(pid, nullptr, 0);  // killed above: it is dying, if not dead
   }
@@ -185,6 +195,26 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
   }
 }
 
+bool WriteFile(const std::string& path, const std::string& text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return ::close(fd) == 0 && written;
+}
+
+// At most `cap` bytes of a file the test process wrote; empty if none.
+std::string ReadCapped(const std::string& path, size_t cap) {
+  std::string text;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return text;
+  char buffer[65536];
+  for (ssize_t n; text.size() < cap && (n = ::read(fd, buffer, sizeof buffer)) > 0;) {
+    text.append(buffer, std::min<size_t>(static_cast<size_t>(n), cap - text.size()));
+  }
+  ::close(fd);
+  return text;
+}
+
 harness::CaseOutcome HarnessProblem(const std::string& what) {
   harness::CaseOutcome outcome;
   outcome.verdict = harness::Verdict::kFailed;
@@ -200,21 +230,21 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   // left by a grader killed mid-case can be recognised and removed.
   std::string case_dir = "/tmp/labkit-run." + std::to_string(::getpid()) + ".XXXXXX";
   if (::mkdtemp(case_dir.data()) == nullptr) return HarnessProblem("mkdtemp failed");
-  ::chmod(case_dir.c_str(), 0777);  // the case runs as its own user
-  int output[2], report[2], token_pipe[2], status[2], info[2];
-  for (int* pipe : {output, report, token_pipe, status, info}) {
-    if (::pipe2(pipe, O_CLOEXEC) != 0) return HarnessProblem("pipe failed");
+  // The case's user may pass through to case/ (its temp folder without a
+  // jail) but may not list, rename or replace out/, where only the test
+  // process writes its report once the student's processes are gone.
+  const std::string out_dir = case_dir + "/out";
+  ::chmod(case_dir.c_str(), 0711);
+  bool ready = ::mkdir((case_dir + "/case").c_str(), 0777) == 0 &&
+               ::chmod((case_dir + "/case").c_str(), 0777) == 0 &&
+               ::mkdir(out_dir.c_str(), 0700) == 0 && WriteFile(out_dir + "/token", token + "\n");
+  int output[2], status[2], info[2];
+  for (int* pipe : {output, status, info}) {
+    if (::pipe2(pipe, O_CLOEXEC) != 0) ready = false;
   }
-  std::string line = token + "\n";
-  bool token_written = ::write(token_pipe[1], line.data(), line.size()) ==
-                       static_cast<ssize_t>(line.size());
-  ::close(token_pipe[1]);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    StartCase(isolation, spec, case_dir, output[1], report[1], token_pipe[0], status[1],
-              info[1]);
-  }
-  for (int fd : {output[1], report[1], token_pipe[0], status[1], info[1]}) ::close(fd);
+  pid_t pid = ready ? ::fork() : -1;
+  if (pid == 0) StartCase(isolation, spec, case_dir, out_dir, output[1], status[1], info[1]);
+  for (int fd : {output[1], status[1], info[1]}) ::close(fd);
   harness::CaseProcess process;
   if (pid > 0) {
     ::setpgid(pid, pid);
@@ -222,9 +252,7 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
     // whole pid namespace before the jail exits.
     pid_t launcher = isolation.jailed ? JailedLauncherPid(info[0]) : -1;
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
-    ::fcntl(report[0], F_SETFL, O_NONBLOCK);
-    process = harness::Supervise(pid, report[0], output[0], spec.timeout_ms + kStartupMarginMs,
-                                 launcher);
+    process = harness::Supervise(pid, -1, output[0], spec.timeout_ms + kStartupMarginMs, launcher);
   }
   ::close(info[0]);
   // The launcher's line is the case's true wait status; the jail's own exit
@@ -232,13 +260,14 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   char buffer[32] = {};
   ssize_t n = ::read(status[0], buffer, sizeof buffer - 1);
   bool has_status = n > 0 && std::strchr(buffer, '\n') != nullptr;
-  for (int fd : {output[0], report[0], status[0]}) ::close(fd);
+  for (int fd : {output[0], status[0]}) ::close(fd);
   // The pid namespace should have taken everything with it; this makes sure,
   // whatever bubblewrap left behind (it is cheap: one fork per case).
   KillLeftovers(spec.slot);
+  process.report = ReadCapped(out_dir + "/report", kReportCap);
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
-  if (pid < 0 || !token_written) return HarnessProblem("fork failed");
+  if (pid < 0) return HarnessProblem("could not prepare the case's folder or start it");
 
   const std::string shown_dir = isolation.jailed ? kCaseDirInJail : case_dir + "/case";
   ReplaceAll(process.report, shown_dir, "$TMP");
@@ -281,7 +310,7 @@ Isolation ProbeIsolation(const std::string& launcher) {
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(said >= 0 ? said : devnull, STDERR_FILENO);
     ::dup2(devnull, kInfoFd);
-    Exec(JailArguments(launcher, launcher));
+    Exec(JailArguments(launcher, {}, "", ""));
   }
   int status = 0;
   if (pid > 0) ::waitpid(pid, &status, 0);

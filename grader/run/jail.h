@@ -23,7 +23,8 @@ struct Isolation {
 Isolation ProbeIsolation(const std::string& launcher);
 
 struct CaseToRun {
-  std::string binary;     // the suite binary (readable by any user)
+  std::string binary;     // the lab's test binary: tests, harness and stubs, no student code
+  std::string library;    // the student's code as a shared library, served by call_server
   std::string name;       // "Suite.Case", as --gtest_filter takes it
   int timeout_ms = 2000;  // from the reference's case list
   int slot = 0;           // the worker running it: each has a user of its own

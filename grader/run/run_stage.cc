@@ -11,7 +11,7 @@
 
 namespace labkit::run {
 
-std::vector<CaseInfo> ListCases(const std::string& reference_binary) {
+std::vector<CaseInfo> ListCases(const std::string& tests) {
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = ::fork();
@@ -21,7 +21,7 @@ std::vector<CaseInfo> ListCases(const std::string& reference_binary) {
     ::dup2(report[1], 3);
     ::setenv(harness::kGradeModeVariable, "list", 1);
     ::setenv(harness::kReportFdVariable, "3", 1);
-    ::execl(reference_binary.c_str(), reference_binary.c_str(), nullptr);
+    ::execl(tests.c_str(), tests.c_str(), nullptr);
     ::_exit(127);
   }
   ::close(report[1]);
@@ -42,15 +42,16 @@ std::vector<CaseInfo> ListCases(const std::string& reference_binary) {
     }
   }
   if (cases.empty()) {
-    throw std::runtime_error("the reference suite " + reference_binary + " listed no cases");
+    throw std::runtime_error("the test binary " + tests + " listed no cases");
   }
   return cases;
 }
 
-std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
+std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& tests,
+                                           const std::string& library,
                                            const std::vector<CaseInfo>& cases, int workers) {
   std::vector<CaseToRun> jobs;
-  for (const CaseInfo& info : cases) jobs.push_back({binary, info.name, info.timeout_ms, 0});
+  for (const CaseInfo& info : cases) jobs.push_back({tests, library, info.name, info.timeout_ms, 0});
   return RunMany(isolation, std::move(jobs), workers);
 }
 

@@ -1,5 +1,5 @@
-// Run stage: what cases a lab has (asked of the reference's binary, never a
-// submission's), and running them all, jailed, across the machine's cores.
+// Run stage: what cases a lab has (asked of its test binary, which holds no
+// submission's code), and running them all, jailed, across the machine's cores.
 #pragma once
 
 #include <string>
@@ -16,13 +16,15 @@ struct CaseInfo {
   int timeout_ms = 0;
 };
 
-// Runs the trusted reference binary in list mode. Throws std::runtime_error
+// Runs a lab's trusted test binary in list mode. Throws std::runtime_error
 // if it cannot.
-std::vector<CaseInfo> ListCases(const std::string& reference_binary);
+std::vector<CaseInfo> ListCases(const std::string& tests);
 
-// Runs every case of `cases` from `binary`, `workers` at a time; the
-// outcomes come back in the order of `cases`.
-std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& binary,
+// Runs every case of `cases` from the test binary `tests` against the
+// student library `library`, `workers` at a time; the outcomes come back
+// in the order of `cases`.
+std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std::string& tests,
+                                           const std::string& library,
                                            const std::vector<CaseInfo>& cases, int workers);
 
 // Runs `jobs` (cases of any binaries), `workers` at a time, each worker
