@@ -5,9 +5,10 @@
 #
 #   warm   median wall time of `./labkit grade SUBMISSION` with a warm Bazel
 #          server (the kit itself already built);
-#   floor  median time to do the least any grader must: build the same
-#          seven test binaries and run each one directly, no jail, no
-#          reference comparison, no reports;
+#   floor  median time to do the least any grader must: build the seven
+#          student libraries and run each lab's test binary directly on its
+#          library (each case still two processes), no jail, no reference
+#          comparison, no reports;
 #   cold   one grade after `bazel shutdown` (a new Bazel server), and with
 #          --expunge one after `bazel clean --expunge` (GoogleTest and the
 #          whole kit built from nothing as well);
@@ -51,11 +52,14 @@ new_submission() {  # prints the path of a fresh copy of the reference
 
 grade() { ./labkit grade "$1" --json "$WORK/result.json"; }
 
-floor() {  # build the seven suites from the submission, run each directly
+floor() {  # build the seven student libraries, run each lab's tests on its own directly
   local dir="$1" targets=() lab
-  for lab in $LABS; do targets+=("@submission//:${lab}_suite"); done
+  for lab in $LABS; do targets+=("@submission//:${lab}_student.so" "//grader/hidden/$lab:graded_tests"); done
   LABKIT_SUBMISSION="$dir" bazel build --noshow_progress "${targets[@]}"
-  for lab in $LABS; do "$ROOT/bazel-bin/external/submission/${lab}_suite" >/dev/null || true; done
+  for lab in $LABS; do
+    LABKIT_STUDENT_LIBRARY="$ROOT/bazel-bin/external/submission/${lab}_student.so" \
+      "$ROOT/bazel-bin/grader/hidden/$lab/graded_tests" >/dev/null || true
+  done
 }
 
 echo "grade_bench: $runs runs; $(nproc) cores; $(echo $LABS | wc -w) labs"

@@ -16,7 +16,7 @@ enum ExitCode {
 int ListLabs(const std::string& root);
 int CheckLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
-int TestKit(const std::string& root, int runs, bool fresh);
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
 
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);

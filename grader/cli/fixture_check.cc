@@ -50,7 +50,8 @@ void ReplaceAll(std::string& text, const std::string& from, const std::string& t
 
 // The reference, with lab 01 replaced by the hostile template filled in.
 std::string HostileSubmission(const std::string& root, const std::vector<Lab>& labs,
-                              const std::string& behaviour, const std::string& dir) {
+                              const std::string& behaviour, const std::string& top_level,
+                              const std::string& dir) {
   for (const Lab& lab : labs) {
     fs::create_directories(dir + "/" + lab.id);
     for (const std::string& file : lab.files) {
@@ -59,6 +60,7 @@ std::string HostileSubmission(const std::string& root, const std::vector<Lab>& l
   }
   std::string source = ReadText(root + "/grader/fixtures/hostile_socket_lab.cc.in");
   ReplaceAll(source, "  // BEHAVIOUR", "  " + behaviour);
+  ReplaceAll(source, "// TOP LEVEL", top_level);
   std::ofstream(dir + "/01_socket/socket_lab.cc", std::ios::trunc) << source;
   return dir;
 }
@@ -308,8 +310,9 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       submission = EscapingArchive(root, labs, work);
     } else {
       std::string behaviour = fixture.value("behaviour", "");
+      std::string top_level = fixture.value("top_level", "");
       ReplaceAll(behaviour, "{{ROOT}}", absolute_root);
-      submission = HostileSubmission(root, labs, behaviour, work + "/submission");
+      submission = HostileSubmission(root, labs, behaviour, top_level, work + "/submission");
     }
     // What an earlier run may have left must not count against this one.
     for (const char* key : {"absent_files", "absent_files_when_jailed"}) {

@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
+  bool fixtures_only = false;
+  test->add_flag("--fixtures-only", fixtures_only,
+                 "Only grade the grader's fixtures end to end (LABKIT_FIXTURE=TEXT picks some).");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -107,7 +110,7 @@ int main(int argc, char** argv) {
     if (*list) return ListLabs(root);
     if (*check) return CheckLab(root, lab);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const UserError& e) {

@@ -30,7 +30,8 @@ int IntOption(int fd, int level, int option);
 // true if something came, false on timeout.
 bool WaitFor(int fd, short events, int timeout_ms);
 
-// How many descriptors this process has open (from /proc/self/fd).
+// How many descriptors this process has open (from /proc/self/fd), below
+// those a split case keeps for itself (remote_client.h).
 int CountOpenFds();
 
 // A small file's whole content (a /proc entry, a file the case wrote); empty

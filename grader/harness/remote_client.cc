@@ -34,9 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The descriptors of the split itself live up here, out of the way of the
-// numbers a test looks at ("the lowest free descriptor").
-constexpr int kHighFd = 800;
 // Messages of recorded calls shown per answer: the student process sends
 // them, so they are capped here too.
 constexpr size_t kCallsShown = 64;
@@ -48,6 +45,7 @@ struct Split {
   pid_t child = -1;
   int pidfd = -1;
   int control_fd = -1;
+  int report_fd = -1;
   long user = -1;
   int timeout_ms = 0;
   Clock::time_point deadline;
@@ -68,7 +66,7 @@ thread_local Channel this_thread;
 
 int MoveHigh(int fd) {
   if (fd < 0) return fd;
-  int high = ::fcntl(fd, F_DUPFD_CLOEXEC, kHighFd);
+  int high = ::fcntl(fd, F_DUPFD_CLOEXEC, kFirstPrivateFd);
   ::close(fd);
   return high;
 }
@@ -130,9 +128,10 @@ void* LoadAndServe(void* argument) {
 }
 
 void WriteRecordsOut() {
-  if (split.out_dir.empty()) return;
   const std::string path = split.out_dir + "/report";
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  int fd = split.out_dir.empty()
+               ? split.report_fd
+               : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return;
   const char* data = split.records.data();
   size_t left = split.records.size();
@@ -146,18 +145,6 @@ void WriteRecordsOut() {
   ::close(fd);
 }
 
-// Every process of the student's: its own group, and as root every
-// process of the case's user (a daemon may have left the group).
-void StopStudent() {
-  if (!split.started || split.stopped) return;
-  split.stopped = true;
-  if (split.user >= 0 && ::geteuid() == 0) KillEveryProcessOf(static_cast<uid_t>(split.user));
-  ::kill(-split.child, SIGKILL);
-  ::kill(split.child, SIGKILL);
-  if (!split.reaped) ::waitpid(split.child, nullptr, 0);
-  split.reaped = true;
-}
-
 void BeforeExit() {
   StopStudent();
   WriteRecordsOut();
@@ -168,22 +155,24 @@ void BeforeExit() {
   EndCaseProcess(0);
 }
 
-// The student process ended (or closed its end): record how, then end.
+[[noreturn]] void Nonsense(const std::string& what) {
+  throw std::runtime_error("the student process answered with a malformed message (" + what +
+                           ")");
+}
+
+// The student process ended, or its end of the channel closed: record how
+// it ended, then end the case. It shares the descriptor table, so it may
+// have closed or replaced the pidfd too: a process still alive after the
+// wait has broken the channel, which fails the case.
 [[noreturn]] void StudentEnded() {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(split.deadline - Clock::now());
   pollfd ended{split.pidfd, POLLIN, 0};
   if (::poll(&ended, 1, std::max<int>(0, static_cast<int>(left.count()))) != 1) TimedOut();
   int status = 0;
-  if (::waitpid(split.child, &status, 0) == split.child) {
-    split.reaped = true;
-    RecordStudentStatus(status);
-  }
+  if (::waitpid(split.child, &status, WNOHANG) != split.child) Nonsense("it closed its channel");
+  split.reaped = true;
+  RecordStudentStatus(status);
   EndCaseProcess(0);
-}
-
-[[noreturn]] void Nonsense(const std::string& what) {
-  throw std::runtime_error("the student process answered with a malformed message (" + what +
-                           ")");
 }
 
 Channel& ThisThreadChannel() {
@@ -218,12 +207,13 @@ Channel& ThisThreadChannel() {
 
 bool Active() { return std::getenv(kStudentLibraryVariable) != nullptr; }
 
-void StartStudentProcess(int timeout_ms) {
+void StartStudentProcess(int timeout_ms, int report_fd) {
   const char* library = std::getenv(kStudentLibraryVariable);
   const char* user = std::getenv(kStudentUserVariable);
   const char* out_dir = std::getenv(kOutDirVariable);
   split.user = user != nullptr && *user != '\0' ? std::atol(user) : -1;
   split.out_dir = out_dir != nullptr ? out_dir : "";
+  split.report_fd = report_fd;
   split.timeout_ms = timeout_ms;
   split.deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   void* page = ::mmap(nullptr, sizeof(std::atomic<int>), PROT_READ | PROT_WRITE,
@@ -240,6 +230,9 @@ void StartStudentProcess(int timeout_ms) {
   // Files the test makes (socket paths, folders) must be usable by the
   // student's user, as they were when one process did both.
   ::umask(0);
+  // Where both run as one user (no root), this keeps the student process
+  // out of this one's memory and descriptors through /proc and ptrace.
+  ::prctl(PR_SET_DUMPABLE, 0);
   std::fflush(nullptr);
   const pid_t test = ::getpid();
   long pid = ::syscall(SYS_clone, CLONE_FILES | SIGCHLD, nullptr, nullptr, nullptr, 0);
@@ -249,6 +242,18 @@ void StartStudentProcess(int timeout_ms) {
   split.pidfd = MoveHigh(static_cast<int>(::syscall(SYS_pidfd_open, split.child, 0)));
   split.started = true;
   ThisThreadChannel();  // the main thread's, now: a watcher may look for it at once
+}
+
+// Every process of the student's: its own group, and as root every
+// process of the case's user (a daemon may have left the group).
+void StopStudent() {
+  if (!split.started || split.stopped) return;
+  split.stopped = true;
+  if (split.user >= 0 && ::geteuid() == 0) KillEveryProcessOf(static_cast<uid_t>(split.user));
+  ::kill(-split.child, SIGKILL);
+  ::kill(split.child, SIGKILL);
+  if (!split.reaped) ::waitpid(split.child, nullptr, 0);
+  split.reaped = true;
 }
 
 std::string StopStudentAndReadToken() {

@@ -31,16 +31,25 @@
 
 namespace labkit::harness::remote {
 
+// The split's own descriptors (its channels, the student process's pidfd)
+// are numbered from here up, out of the way of those a test looks at.
+inline constexpr int kFirstPrivateFd = 800;
+
 // Whether this process is the test half of a split case.
 bool Active();
 
 // Starts the student process for one case, from the library named in the
 // environment; the case ends as timed out if a call has not returned
-// `timeout_ms` after this. Records go to memory from now on.
-void StartStudentProcess(int timeout_ms);
+// `timeout_ms` after this. Records go to memory from now on, and out at the
+// end: into the out folder, or without one (a test binary run directly,
+// not by the grader) to `report_fd`.
+void StartStudentProcess(int timeout_ms, int report_fd = -1);
 
-// Kills every process of the case's user, then reads the case's token
-// from the out folder (only this process's user can read it).
+// Kills the student process and, as root, every process of the case's user.
+void StopStudent();
+
+// StopStudent, then reads the case's token from the out folder (only this
+// process's user can read it).
 std::string StopStudentAndReadToken();
 
 // Sends one call and returns its answer's bytes; runs the callbacks the
