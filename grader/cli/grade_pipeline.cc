@@ -98,7 +98,7 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
 // the case launcher, the jail probe, each lab's reference and its cases.
 void Grader::Prepare(const std::map<std::string, std::string>& kit) {
   StageTimer timer("prepare");
-  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel));
+  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel), root_ + "/grader/run/jail_etc");
   for (const Lab& lab : labs_) {
     references_[lab.id].tests = kit.at(TestsLabel(lab.id));
     references_[lab.id].library = kit.at(ReferenceLabel(lab.id));

@@ -44,7 +44,7 @@ bool IsRoot() { return ::geteuid() == 0; }
 // user and to watch it: change user, signal, read its /proc entries, use
 // the files it made.
 // `spec` and `out_dir` are empty for the probe, which only starts the jail.
-std::vector<std::string> JailArguments(const std::string& launcher, const CaseToRun& spec,
+std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToRun& spec,
                                        const std::string& out_dir, const std::string& user) {
   std::vector<std::string> namespaces =
       IsRoot() ? std::vector<std::string>{"--unshare-ipc", "--unshare-pid", "--unshare-net",
@@ -59,7 +59,8 @@ std::vector<std::string> JailArguments(const std::string& launcher, const CaseTo
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
           "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
-          "--perms", "0755", "--dir", "/labkit", "--ro-bind", launcher, "/labkit/case_launcher",
+          "--ro-bind", isolation.etc_dir, "/etc",
+          "--perms", "0755", "--dir", "/labkit", "--ro-bind", isolation.launcher, "/labkit/case_launcher",
           "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
           "--setenv", "HOME", "/tmp", "--setenv", "LABKIT_CASE_DIR", kCaseDirInJail,
           "--setenv", "LABKIT_GRADE_MODE", "run",
@@ -110,7 +111,7 @@ void PlaceFds(std::initializer_list<int> fds) {
   const std::string user = IsRoot() ? std::to_string(kFirstCaseUser + spec.slot) : "";
   std::vector<std::string> args;
   if (isolation.jailed) {
-    args = JailArguments(isolation.launcher, spec, out_dir, user);
+    args = JailArguments(isolation, spec, out_dir, user);
   } else {
     ::clearenv();
     ::setenv("PATH", "/usr/bin", 1);
@@ -289,8 +290,8 @@ void KillCaseUsers(int workers) {
   for (int slot = 0; slot < workers; ++slot) KillLeftovers(slot);
 }
 
-Isolation ProbeIsolation(const std::string& launcher) {
-  Isolation isolation{true, launcher, ""};
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir) {
+  Isolation isolation{true, launcher, etc_dir, ""};
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see KillLeftovers
   if (std::getenv("LABKIT_NO_JAIL") != nullptr) {
     isolation.jailed = false;
@@ -310,13 +311,14 @@ Isolation ProbeIsolation(const std::string& launcher) {
     ::dup2(devnull, STDOUT_FILENO);
     ::dup2(said >= 0 ? said : devnull, STDERR_FILENO);
     ::dup2(devnull, kInfoFd);
-    Exec(JailArguments(launcher, {}, "", ""));
+    Exec(JailArguments(isolation, {}, "", ""));
   }
   int status = 0;
   if (pid > 0) ::waitpid(pid, &status, 0);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
     isolation.note = "bubblewrap jail: loopback-only network, own pid namespace, read-only /usr, "
-                     "empty /tmp, unprivileged user, rlimits, timeouts";
+                     "the kit's /etc, empty /tmp, the student's code as an unprivileged user in "
+                     "a process of its own, rlimits, timeouts";
     return isolation;
   }
   std::string first_line;

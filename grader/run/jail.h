@@ -15,12 +15,14 @@ namespace labkit::run {
 struct Isolation {
   bool jailed = false;
   std::string launcher;  // path of case_launcher
+  std::string etc_dir;   // the jail's /etc: names resolve as on a student's machine
   std::string note;      // for the report: how cases were isolated, and why
 };
 
 // Tries to start the jail once; falls back to rlimits + timeouts if it
 // cannot (no bubblewrap, or no namespaces in this container).
-Isolation ProbeIsolation(const std::string& launcher);
+// `etc_dir` is grader/run/jail_etc of the kit.
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir);
 
 struct CaseToRun {
   std::string binary;     // the lab's test binary: tests, harness and stubs, no student code
