@@ -69,12 +69,18 @@ def _suite_binary(name, lab, impl):
         ],
     )
 
-def _expect(name, suite, outcome):
+def _expect(name, suite, outcome, library = None):
+    """A self-test: `suite` run (split, on `library`, if given) earns `outcome`."""
+    args = ["--expect=" + outcome]
+    data = [":" + suite]
+    if library:
+        args.append("--library=$(rootpath %s)" % library)
+        data.append(library)
     native.cc_test(
         name = name,
         size = "small",
-        args = ["--expect=" + outcome, "$(rootpath :%s)" % suite],
-        data = [":" + suite],
+        args = args + ["$(rootpath :%s)" % suite],
+        data = data,
         deps = ["//grader/selftest:expect_outcome"],
     )
 
@@ -146,6 +152,11 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         visibility = ["//visibility:public"],
     )
     student_library("reference_student.so", ":reference", ":call_server")
+    student_library("skeleton_student.so", "//labs/%s:skeleton" % lab, ":call_server")
+
+    # The same verdicts with every case split in two processes, as graded.
+    _expect("reference_split_scores_full_test", "graded_tests", "full", ":reference_student.so")
+    _expect("skeleton_split_scores_zero_test", "graded_tests", "zero", ":skeleton_student.so")
 
     _suite_binary("reference_suite", lab, ":reference")
     _expect("reference_scores_full_test", "reference_suite", "full")

@@ -17,7 +17,13 @@ namespace {
 // What a test target checks, from its name (see grader/lab_suite.bzl).
 std::string KindOf(const std::string& label) {
   if (label.find(":reference_scores_full_test") != std::string::npos) return "reference scores 100%";
+  if (label.find(":reference_split_scores_full_test") != std::string::npos) {
+    return "reference scores 100%, split in two processes";
+  }
   if (label.find(":skeleton_scores_zero_test") != std::string::npos) return "skeleton scores 0";
+  if (label.find(":skeleton_split_scores_zero_test") != std::string::npos) {
+    return "skeleton scores 0, split in two processes";
+  }
   if (label.find("_loses_points_test") != std::string::npos) return "mutant loses points";
   if (label.find(":alternative_") != std::string::npos) return "correct alternative scores 100%";
   return "kit unit tests";

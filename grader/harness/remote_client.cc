@@ -46,7 +46,9 @@ struct Split {
   int pidfd = -1;
   int control_fd = -1;
   int report_fd = -1;
-  long user = -1;
+  int library_fd = -1;  // open until the student process has loaded it
+  long user = -1;       // the student process's user; -1: this process's
+  bool user_is_the_cases = false;  // the grader's own case user: nothing else runs as it
   int timeout_ms = 0;
   Clock::time_point deadline;
   std::string out_dir;
@@ -211,7 +213,11 @@ void StartStudentProcess(int timeout_ms, int report_fd) {
   const char* library = std::getenv(kStudentLibraryVariable);
   const char* user = std::getenv(kStudentUserVariable);
   const char* out_dir = std::getenv(kOutDirVariable);
-  split.user = user != nullptr && *user != '\0' ? std::atol(user) : -1;
+  // Without the grader's case user, as root the student process becomes
+  // nobody, as it would on a student's machine (a port below 1024 is refused).
+  constexpr long kNobody = 65534;
+  split.user_is_the_cases = user != nullptr && *user != '\0';
+  split.user = split.user_is_the_cases ? std::atol(user) : ::geteuid() == 0 ? kNobody : -1;
   split.out_dir = out_dir != nullptr ? out_dir : "";
   split.report_fd = report_fd;
   split.timeout_ms = timeout_ms;
@@ -227,6 +233,11 @@ void StartStudentProcess(int timeout_ms, int report_fd) {
   }
   split.control_fd = MoveHigh(control[0]);
   const int their_control = MoveHigh(control[1]);
+  // Opened here, loaded there through /proc after the change of user: the
+  // case's user need not be able to reach the file's folder.
+  split.library_fd = MoveHigh(::open(library, O_RDONLY | O_CLOEXEC));
+  if (split.library_fd < 0) throw std::runtime_error(std::string("cannot open ") + library);
+  const std::string library_path = "/proc/self/fd/" + std::to_string(split.library_fd);
   // Files the test makes (socket paths, folders) must be usable by the
   // student's user, as they were when one process did both.
   ::umask(0);
@@ -237,11 +248,12 @@ void StartStudentProcess(int timeout_ms, int report_fd) {
   const pid_t test = ::getpid();
   long pid = ::syscall(SYS_clone, CLONE_FILES | SIGCHLD, nullptr, nullptr, nullptr, 0);
   if (pid < 0) throw std::runtime_error("clone failed");
-  if (pid == 0) StudentMain(library, their_control, split.user, test);
+  if (pid == 0) StudentMain(library_path.c_str(), their_control, split.user, test);
   split.child = static_cast<pid_t>(pid);
   split.pidfd = MoveHigh(static_cast<int>(::syscall(SYS_pidfd_open, split.child, 0)));
   split.started = true;
   ThisThreadChannel();  // the main thread's, now: a watcher may look for it at once
+  ::close(split.library_fd);  // the channel answered: the library is loaded
 }
 
 // Every process of the student's: its own group, and as root every
@@ -249,7 +261,9 @@ void StartStudentProcess(int timeout_ms, int report_fd) {
 void StopStudent() {
   if (!split.started || split.stopped) return;
   split.stopped = true;
-  if (split.user >= 0 && ::geteuid() == 0) KillEveryProcessOf(static_cast<uid_t>(split.user));
+  if (split.user_is_the_cases && ::geteuid() == 0) {
+    KillEveryProcessOf(static_cast<uid_t>(split.user));
+  }
   ::kill(-split.child, SIGKILL);
   ::kill(split.child, SIGKILL);
   if (!split.reaped) ::waitpid(split.child, nullptr, 0);

@@ -5,10 +5,14 @@
 //   --expect=zero   the untouched skeleton: every case fails;
 //   --expect=loss   a mutant (one classic bug): at least one case fails.
 // Every case must also be worth points, or it could never cost any.
+// With --library=PATH, TEST_BINARY is a lab's graded test binary and PATH a
+// student library: each case then runs split in two processes, as under the
+// grader (grader/harness/remote_client.h), without its jail.
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -47,13 +51,24 @@ std::string Slurp(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string flag = argc == 3 ? argv[1] : "";
-  if (flag != "--expect=full" && flag != "--expect=zero" && flag != "--expect=loss") {
-    std::cerr << "usage: expect_outcome --expect=full|zero|loss TEST_BINARY\n";
+  const std::string flag = argc >= 3 ? argv[1] : "";
+  const std::string library = argc == 4 && std::strncmp(argv[2], "--library=", 10) == 0
+                                  ? argv[2] + 10 : "";
+  if ((flag != "--expect=full" && flag != "--expect=zero" && flag != "--expect=loss") ||
+      (argc == 4 && library.empty()) || argc > 4) {
+    std::cerr << "usage: expect_outcome --expect=full|zero|loss [--library=PATH] TEST_BINARY\n";
     return 2;
   }
   const std::string expect = flag.substr(std::strlen("--expect="));
-  const std::string binary = argv[2];
+  const std::string binary = argv[argc - 1];
+  if (!library.empty()) {
+    char absolute[PATH_MAX];
+    if (::realpath(library.c_str(), absolute) == nullptr) {
+      std::cerr << "no student library at " << library << "\n";
+      return 2;
+    }
+    ::setenv("LABKIT_STUDENT_LIBRARY", absolute, 1);
+  }
   const char* tmp = std::getenv("TEST_TMPDIR");
   const std::string dir = tmp ? tmp : "/tmp";
   const std::string json = dir + "/outcome.json", log = dir + "/outcome.log";
