@@ -16,7 +16,7 @@ constexpr char kAccepted[] = "not a folder or a .zip, .tar or .tar.gz (.tgz) arc
 
 class LimitsTest : public StageTest {
  protected:
-  // The report's attack, as a .tar.gz: one entry whose header claims 4 TiB,
+  // The reported attack, as a .tar.gz: one entry whose header claims 4 TiB,
   // then `zero_mib` MiB of zeros (each MiB is its own ~1 KB gzip stream).
   std::string FourTiBBomb(const std::string& name, int zero_mib) {
     std::string bytes = Compress(TarHeader("core.dump", 4LL << 40), ARCHIVE_FILTER_GZIP);
