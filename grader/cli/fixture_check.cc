@@ -82,16 +82,21 @@ void AddEntry(archive* out, const std::string& path, const std::string& content,
   archive_entry_free(entry);
 }
 
+archive* OpenTarGz(const std::string& path) {
+  archive* out = archive_write_new();
+  archive_write_add_filter_gzip(out);
+  archive_write_set_format_pax_restricted(out);
+  archive_write_open_filename(out, path.c_str());
+  return out;
+}
+
 // A student's repository as a .tar.gz: the reference for every lab but 01,
 // whose file is a symbolic link to /etc/passwd, plus entries that try to
 // escape the staging folder.
 std::string EscapingArchive(const std::string& root, const std::vector<Lab>& labs,
                             const std::string& dir) {
   const std::string path = dir + "/escape.tar.gz";
-  archive* out = archive_write_new();
-  archive_write_add_filter_gzip(out);
-  archive_write_set_format_pax_restricted(out);
-  archive_write_open_filename(out, path.c_str());
+  archive* out = OpenTarGz(path);
   for (const Lab& lab : labs) {
     for (const std::string& file : lab.files) {
       const std::string name = "student/labs/" + lab.id + "/" + file;
@@ -104,6 +109,32 @@ std::string EscapingArchive(const std::string& root, const std::vector<Lab>& lab
   }
   AddEntry(out, "student/../../labkit-escape.cc", "escaped\n");
   AddEntry(out, "/tmp/labkit-escape.cc", "escaped\n");
+  archive_write_close(out);
+  archive_write_free(out);
+  return path;
+}
+
+// A zip bomb: the reference as a .tar.gz, then 96 MiB of zeros (a core dump,
+// say) that compress to about 100 KB. Staging must give up on it, fast.
+std::string BombArchive(const std::string& root, const std::vector<Lab>& labs,
+                        const std::string& dir) {
+  const std::string path = dir + "/bomb.tar.gz";
+  archive* out = OpenTarGz(path);
+  for (const Lab& lab : labs) {
+    for (const std::string& file : lab.files) {
+      AddEntry(out, "student/labs/" + lab.id + "/" + file,
+               ReadText(root + "/solutions/" + lab.id + "/" + file));
+    }
+  }
+  const std::string zeros(1 << 20, '\0');
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, "student/core");
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0644);
+  archive_entry_set_size(entry, 96 * static_cast<la_int64_t>(zeros.size()));
+  archive_write_header(out, entry);
+  archive_entry_free(entry);
+  for (int i = 0; i < 96; ++i) archive_write_data(out, zeros.data(), zeros.size());
   archive_write_close(out);
   archive_write_free(out);
   return path;
@@ -306,8 +337,9 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     std::string submission;
     if (fixture.contains("submission")) {
       submission = root + "/" + fixture["submission"].get<std::string>();
-    } else if (fixture.value("archive", false)) {
-      submission = EscapingArchive(root, labs, work);
+    } else if (fixture.contains("archive")) {
+      submission = fixture["archive"] == "bomb" ? BombArchive(root, labs, work)
+                                                : EscapingArchive(root, labs, work);
     } else {
       std::string behaviour = fixture.value("behaviour", "");
       std::string top_level = fixture.value("top_level", "");
@@ -323,8 +355,17 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     }
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> problems;
+    const std::string refusal = fixture.value("refused", "");
     try {
       problems = Problems(fixture, grader.Grade(submission), absolute_root, grader.jailed());
+      if (!refusal.empty()) problems.push_back("it was graded, not refused with \"" + refusal + "\"");
+    } catch (const UserError& e) {
+      // A submission refused as a whole: the one line the user sees must say why.
+      const std::string said = e.what();
+      if (refusal.empty() || said.find(refusal) == std::string::npos ||
+          said.find('\n') != std::string::npos) {
+        problems.push_back("grading refused it: " + said);
+      }
     } catch (const std::exception& e) {
       problems.push_back(std::string("grading failed: ") + e.what());
     }

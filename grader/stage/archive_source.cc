@@ -1,14 +1,20 @@
 // A submission archive (.zip, .tar, .tar.gz, recognised by content). It is
 // read once, as a stream; nothing is ever extracted to disk by its own entry
 // names: only the bytes of entries at a wanted path are kept in memory, and
-// stage.cc writes them under names taken from the rubric.
+// stage.cc writes them under names taken from the rubric. Every byte read
+// and every entry counts against the Budget.
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "grader/stage/source.h"
 #include "grader/stage/stage.h"
@@ -20,6 +26,34 @@ namespace {
 constexpr char kMacMetadataFolder[] = "__MACOSX";
 // A hostile archive may hold millions of ../ entries; the report names a few.
 constexpr int kMaxPathWarnings = 20;
+// Raw bytes handed to libarchive at a time. Limits are checked between
+// reads, so this bounds how far one call can run past them (gzip inflates a
+// block at most about 1000-fold).
+constexpr size_t kReadBlock = 16 * 1024;
+
+// Formats libarchive is not even asked to read, named in the refusal by
+// their first bytes.
+using namespace std::string_view_literals;
+struct Signature {
+  std::string_view magic;
+  const char* what;
+};
+constexpr Signature kRefusedSignatures[] = {
+    {"BZh", "a bzip2-compressed file"},
+    {"\xFD" "7zXZ\0"sv, "an xz-compressed file"},
+    {"\x5D\0\0"sv, "an lzma-compressed file"},
+    {"\x28\xB5\x2F\xFD", "a zstd-compressed file"},
+    {"\x04\x22\x4D\x18", "an lz4-compressed file"},
+    {"\x1F\x9D", "a compress (.Z) file"},
+    {"LZIP", "an lzip-compressed file"},
+    {"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"},
+    {"Rar!\x1A\x07", "a RAR archive"},
+    {"07070", "a cpio archive"},
+    {"\xC7\x71", "a cpio archive"},
+    {"!<arch>\n", "an ar archive"},
+    {"MSCF", "a cabinet archive"},
+    {"\x1F\x8B", "a gzip-compressed file without a tar archive inside"},
+};
 
 struct ArchiveFree {
   void operator()(archive* handle) const { archive_read_free(handle); }
@@ -68,7 +102,8 @@ Lookup Refuse(Lookup lookup, const std::string& reason) {
 
 class ArchiveSource : public Source {
  public:
-  ArchiveSource(std::string file, const std::vector<std::string>& wanted) : file_(std::move(file)) {
+  ArchiveSource(std::string file, const std::vector<std::string>& wanted, Budget& budget)
+      : file_(std::move(file)), budget_(budget) {
     for (const std::string& path : wanted) {
       wanted_.insert(path);
       // Every folder on the way: a link there would redirect the file.
@@ -80,20 +115,31 @@ class ArchiveSource : public Source {
   }
 
   void ReadAll() {
+    file_fd_ = UniqueFd(::open(file_.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!file_fd_.valid()) {
+      throw StageError("cannot open archive " + file_ + ": " + std::strerror(errno));
+    }
     archive_.reset(archive_read_new());
     archive* handle = archive_.get();
+    // Only the formats the README names; libarchive tries no other.
     archive_read_support_format_tar(handle);
     archive_read_support_format_zip(handle);
     archive_read_support_filter_gzip(handle);
-    archive_read_support_filter_bzip2(handle);
-    archive_read_support_filter_xz(handle);
-    if (archive_read_open_filename(handle, file_.c_str(), 64 * 1024) != ARCHIVE_OK) {
+    archive_read_support_filter_none(handle);
+    archive_read_set_callback_data(handle, this);
+    archive_read_set_read_callback(handle, &ArchiveSource::ReadRaw);
+    // The zip reader needs to seek to the central directory, which alone
+    // says which entries are links.
+    archive_read_set_seek_callback(handle, &ArchiveSource::SeekRaw);
+    if (archive_read_open1(handle) != ARCHIVE_OK) {
       // libarchive reports "Unrecognized archive format" as EILSEQ (its
       // private ARCHIVE_ERRNO_FILE_FORMAT); a truncated one gets another errno.
-      if (archive_errno(handle) == EILSEQ) {
-        throw StageError(file_ + " is not a folder, .zip, .tar or .tar.gz archive");
-      }
+      if (stop_reason_.empty() && archive_errno(handle) == EILSEQ) throw StageError(NotAccepted());
       ThrowBroken();
+    }
+    // libarchive would unwrap gzip inside gzip.
+    if (archive_filter_count(handle) > 2) {
+      throw StageError(file_ + " is compressed more than once, not " + kAccepted);
     }
     int unsafe_paths = 0;
     archive_entry* entry = nullptr;
@@ -101,21 +147,17 @@ class ArchiveSource : public Source {
       int status = archive_read_next_header(handle, &entry);
       if (status == ARCHIVE_EOF) break;
       if (status < ARCHIVE_WARN) ThrowBroken();
+      budget_.CountEntry();
+      // A header libarchive skipped (e.g. past 32 special ones in a row): no data to read.
+      if (status == ARCHIVE_RETRY) continue;
+      if (archive_filter_count(handle) > 1 &&
+          (archive_format(handle) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP) {
+        throw StageError(file_ + " is a gzip-compressed zip, not " + kAccepted);
+      }
       const char* name = archive_entry_pathname(entry);
       if (name == nullptr) name = archive_entry_pathname_utf8(entry);
-      if (name == nullptr) continue;  // undecodable name: it cannot be a rubric path
-      EntryPath path = ParseEntryPath(name);
-      if (!path.unsafe_reason.empty()) {
-        if (++unsafe_paths <= kMaxPathWarnings) {
-          opening_warnings.push_back("refused " + std::string(name) + ": " + path.unsafe_reason);
-        }
-        continue;
-      }
-      if (path.parts.empty()) continue;  // "./" itself
-      NoteTopLevel(path.parts);
-      std::string joined = Join(path.parts);
-      if (IsSymlink(entry) && IsWantedFolder(joined)) links_.insert(joined);
-      if (IsWanted(joined)) entries_[joined] = ReadEntry(entry, joined);  // the last copy wins, as tar does
+      if (name != nullptr) TakeEntry(entry, name, unsafe_paths);  // undecodable: never a rubric path
+      DrainEntry();
     }
     if (unsafe_paths > kMaxPathWarnings) {
       opening_warnings.push_back("refused " + std::to_string(unsafe_paths - kMaxPathWarnings) +
@@ -149,8 +191,96 @@ class ArchiveSource : public Source {
 
  private:
   [[noreturn]] void ThrowBroken() {
+    if (!stop_reason_.empty()) throw StageError(stop_reason_);
     const char* reason = archive_error_string(archive_.get());
     throw StageError("cannot read archive " + file_ + ": " + (reason ? reason : "unknown error"));
+  }
+
+  // The refusal of a file libarchive did not recognise, naming its format
+  // when its first bytes do.
+  std::string NotAccepted() const {
+    char start[8] = {};
+    ssize_t got = ::pread(file_fd_.get(), start, sizeof start, 0);
+    std::string_view head(start, got > 0 ? static_cast<size_t>(got) : 0);
+    for (const Signature& signature : kRefusedSignatures) {
+      if (head.substr(0, signature.magic.size()) == signature.magic) {
+        return file_ + " is " + signature.what + ", not " + kAccepted;
+      }
+    }
+    return file_ + " is not " + kAccepted;
+  }
+
+  // Decompressed bytes so far: what the format read out of the filters
+  // (tar), what entries gave (zip inflates inside the format), or how far
+  // into the file libarchive read, whichever is largest.
+  long long BytesRead() const {
+    long long filtered = archive_filter_bytes(archive_.get(), 0);
+    return std::max({file_reach_, entry_bytes_, filtered});
+  }
+
+  // libarchive's source of raw bytes. It also runs inside libarchive's own
+  // loops (skipping, headers), which the entry loop cannot interrupt, so the
+  // budget is checked here too; it stops libarchive with an error, as
+  // throwing through C is not allowed.
+  static la_ssize_t ReadRaw(archive* handle, void* data, const void** block) {
+    auto* self = static_cast<ArchiveSource*>(data);
+    self->stop_reason_ = self->budget_.Over(self->BytesRead());
+    if (!self->stop_reason_.empty()) {
+      archive_set_error(handle, ECANCELED, "%s", self->stop_reason_.c_str());
+      return -1;
+    }
+    ssize_t got;
+    do {
+      got = ::read(self->file_fd_.get(), self->raw_block_, sizeof self->raw_block_);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      archive_set_error(handle, errno, "%s", std::strerror(errno));
+      return -1;
+    }
+    self->file_offset_ += got;
+    self->file_reach_ = std::max(self->file_reach_, self->file_offset_);
+    *block = self->raw_block_;
+    return got;
+  }
+
+  static la_int64_t SeekRaw(archive*, void* data, la_int64_t offset, int whence) {
+    auto* self = static_cast<ArchiveSource*>(data);
+    off_t at = ::lseek(self->file_fd_.get(), offset, whence);
+    if (at >= 0) self->file_offset_ = at;
+    return at;
+  }
+
+  // Refuses, keeps or ignores the entry just read.
+  void TakeEntry(archive_entry* entry, const char* name, int& unsafe_paths) {
+    EntryPath path = ParseEntryPath(name);
+    if (!path.unsafe_reason.empty()) {
+      if (++unsafe_paths <= kMaxPathWarnings) {
+        opening_warnings.push_back("refused " + std::string(name) + ": " + path.unsafe_reason);
+      }
+      return;
+    }
+    if (path.parts.empty()) return;  // "./" itself
+    NoteTopLevel(path.parts);
+    std::string joined = Join(path.parts);
+    if (IsSymlink(entry) && IsWantedFolder(joined)) links_.insert(joined);
+    if (IsWanted(joined)) entries_[joined] = ReadEntry(entry, joined);  // the last copy wins, as tar does
+  }
+
+  // Reads what is left of the current entry, counting it, rather than let
+  // the next header skip it in one call no limit could interrupt: skipping
+  // in a compressed stream decompresses all the same.
+  void DrainEntry() {
+    const void* block;
+    size_t size;
+    la_int64_t offset;
+    for (;;) {
+      int status = archive_read_data_block(archive_.get(), &block, &size, &offset);
+      if (status == ARCHIVE_EOF) return;
+      if (status == ARCHIVE_FATAL) ThrowBroken();
+      if (status < ARCHIVE_WARN) return;  // undecodable (an encrypted zip entry): the next header skips it
+      entry_bytes_ += static_cast<long long>(size);
+      budget_.Check(BytesRead());
+    }
   }
 
   // The archive is wrapped in one folder when every entry lies below it.
@@ -199,6 +329,7 @@ class ArchiveSource : public Source {
       la_ssize_t got = archive_read_data(archive_.get(), buffer, sizeof buffer);
       if (got < 0) ThrowBroken();
       if (got == 0) break;
+      entry_bytes_ += got;
       contents.append(buffer, static_cast<size_t>(got));
     }
     // Zip entries written as a stream may not state their size up front.
@@ -209,9 +340,16 @@ class ArchiveSource : public Source {
   }
 
   std::string file_;
+  Budget& budget_;
+  UniqueFd file_fd_;
+  char raw_block_[kReadBlock];
+  long long file_offset_ = 0;  // where the next read of the file starts
+  long long file_reach_ = 0;   // how far into the file has been read (zip seeks back and forth)
+  long long entry_bytes_ = 0;  // given by entries' data, read or drained
+  std::string stop_reason_;    // set when ReadRaw stopped libarchive at a limit
   std::set<std::string> wanted_;          // "labs/<id>/<file>" and "<id>/<file>"
   std::set<std::string> wanted_folders_;  // "labs", "labs/<id>", "<id>"
-  ArchivePtr archive_;
+  ArchivePtr archive_;  // declared after file_fd_: freed before it is closed
   std::map<std::string, Lookup> entries_;  // entries at a wanted path, by normalised path
   std::set<std::string> links_;            // symlink entries at a wanted folder
   std::string first_top_;                  // first path component of the first entry
@@ -222,8 +360,8 @@ class ArchiveSource : public Source {
 }  // namespace
 
 std::unique_ptr<Source> OpenArchiveSource(const std::string& file,
-                                          const std::vector<std::string>& wanted) {
-  auto source = std::make_unique<ArchiveSource>(file, wanted);
+                                          const std::vector<std::string>& wanted, Budget& budget) {
+  auto source = std::make_unique<ArchiveSource>(file, wanted, budget);
   source->ReadAll();
   return source;
 }

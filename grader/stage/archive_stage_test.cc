@@ -118,8 +118,7 @@ TEST_F(ArchiveStageTest, RefusesDotDotAndAbsolutePathsAndWritesNothingOutsideOut
 TEST_F(ArchiveStageTest, RefusesASymlinkEntryNamedLikeARubricFile) {
   for (ArchiveFormat format : {ArchiveFormat::kTar, ArchiveFormat::kZip}) {
     SCOPED_TRACE(format == ArchiveFormat::kTar ? "tar" : "zip");
-    fs::remove_all(out_);
-    fs::create_directories(out_);
+    EmptyOut();
     std::string archive = Archive("links", format,
                                   {{"labs/01_socket/socket_lab.cc", "/etc/passwd", Type::kSymlink},
                                    {"labs/02_bind/bind_lab.cc", bind_source_}});

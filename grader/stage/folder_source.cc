@@ -1,7 +1,8 @@
 // A submission folder. Every step below the folder is checked with lstat
 // semantics (fstatat + AT_SYMLINK_NOFOLLOW) and opened with O_NOFOLLOW
 // relative to its parent's descriptor, so a link swapped in between the
-// check and the open is still never followed.
+// check and the open is still never followed. No folder is ever listed: the
+// work is bounded by the rubric's candidate paths, not by the submission.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,7 +72,7 @@ Lookup ReadRegularFile(int dir, const std::string& name, const struct stat& info
 
 class FolderSource : public Source {
  public:
-  explicit FolderSource(UniqueFd root) : root_(std::move(root)) {}
+  FolderSource(UniqueFd root, Budget& budget) : root_(std::move(root)), budget_(budget) {}
 
   Lookup Find(const std::string& relative) override {
     Lookup lookup;
@@ -83,6 +84,7 @@ class FolderSource : public Source {
     for (size_t i = 0; i < parts.size(); ++i) {
       const std::string& part = parts[i];
       walked += (i == 0 ? "" : "/") + part;
+      budget_.CountEntry();
       struct stat info;
       if (::fstatat(dir, part.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) return lookup;
@@ -103,16 +105,17 @@ class FolderSource : public Source {
 
  private:
   UniqueFd root_;
+  Budget& budget_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> OpenFolderSource(const std::string& folder) {
+std::unique_ptr<Source> OpenFolderSource(const std::string& folder, Budget& budget) {
   // The submission path itself comes from whoever runs the grader, so it may
   // be a link; only what lies below it is the student's.
   UniqueFd root(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) throw StageError("cannot open folder " + folder + ": " + std::strerror(errno));
-  return std::make_unique<FolderSource>(std::move(root));
+  return std::make_unique<FolderSource>(std::move(root), budget);
 }
 
 }  // namespace labkit::stage::internal

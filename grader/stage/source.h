@@ -4,11 +4,36 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "grader/stage/stage.h"
+
 namespace labkit::stage::internal {
+
+// What a submission may be, for messages refusing anything else.
+inline constexpr char kAccepted[] = "a folder or a .zip, .tar or .tar.gz (.tgz) archive";
+
+// StageLimits applied to one submission, its clock started on construction.
+class Budget {
+ public:
+  Budget(const StageLimits& limits, std::string submission);
+  // Why staging must stop, given `bytes` read so far; empty within the
+  // limits. Never throws: libarchive's callbacks use it.
+  std::string Over(long long bytes) const;
+  // Throws StageError when Over(bytes) says so.
+  void Check(long long bytes = 0) const;
+  // One more entry read or path examined; throws StageError past the limit.
+  void CountEntry();
+
+ private:
+  StageLimits limits_;
+  std::string submission_;
+  std::chrono::steady_clock::time_point start_;
+  long long entries_ = 0;
+};
 
 // What one path inside the submission holds.
 struct Lookup {
@@ -29,13 +54,16 @@ class Source {
   std::vector<std::string> opening_warnings;
 };
 
-// `folder` is an existing directory. Nothing below it is followed if it is a link.
-std::unique_ptr<Source> OpenFolderSource(const std::string& folder);
+// `folder` is an existing directory. Nothing below it is followed if it is a
+// link. Each path step of a lookup counts against `budget`, which must
+// outlive the source.
+std::unique_ptr<Source> OpenFolderSource(const std::string& folder, Budget& budget);
 
 // Reads the archive once, keeping only entries at (or wrapped around) one of
-// `wanted` relative paths. Throws StageError for unreadable or broken archives.
+// `wanted` relative paths. Throws StageError for unreadable, broken or
+// refused archives, and when `budget` runs out.
 std::unique_ptr<Source> OpenArchiveSource(const std::string& file,
-                                          const std::vector<std::string>& wanted);
+                                          const std::vector<std::string>& wanted, Budget& budget);
 
 // Shared refusal reasons, so folders and archives word them the same way.
 inline constexpr char kLinkReason[] = "it is a symbolic link; the grader never follows links";

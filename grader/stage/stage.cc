@@ -25,6 +25,49 @@ std::string OversizedReason(long long bytes) {
   return "it is " + std::to_string(bytes) + " bytes, over the " + limit;
 }
 
+namespace {
+
+std::string BytesText(long long bytes) {
+  constexpr long long kMiB = 1024 * 1024;
+  if (bytes >= kMiB && bytes % kMiB == 0) return std::to_string(bytes / kMiB) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+std::string TimeText(std::chrono::milliseconds time) {
+  if (time.count() % 1000 == 0) return std::to_string(time.count() / 1000) + " s";
+  return std::to_string(time.count()) + " ms";
+}
+
+}  // namespace
+
+Budget::Budget(const StageLimits& limits, std::string submission)
+    : limits_(limits), submission_(std::move(submission)), start_(std::chrono::steady_clock::now()) {}
+
+std::string Budget::Over(long long bytes) const {
+  const std::string stopped = "stopped reading " + submission_ + " after ";
+  const std::string limit = ", the grader's limit for one submission";
+  if (bytes > limits_.max_bytes) {
+    return stopped + BytesText(limits_.max_bytes) + " of decompressed data" + limit;
+  }
+  if (std::chrono::steady_clock::now() - start_ > limits_.max_time) {
+    return stopped + TimeText(limits_.max_time) + limit;
+  }
+  return "";
+}
+
+void Budget::Check(long long bytes) const {
+  if (std::string reason = Over(bytes); !reason.empty()) throw StageError(reason);
+}
+
+void Budget::CountEntry() {
+  if (++entries_ > limits_.max_entries) {
+    throw StageError("stopped reading " + submission_ + " after " +
+                     std::to_string(limits_.max_entries) +
+                     " entries (files, folders, links), the grader's limit for one submission");
+  }
+  Check();
+}
+
 }  // namespace internal
 
 namespace {
@@ -64,18 +107,21 @@ std::vector<std::string> WantedPaths(const std::vector<RubricLab>& rubric) {
 }
 
 std::unique_ptr<internal::Source> OpenSource(const std::string& submission,
-                                             const std::vector<std::string>& wanted) {
+                                             const std::vector<std::string>& wanted,
+                                             internal::Budget& budget) {
   std::error_code error;
   fs::file_status status = fs::status(submission, error);
   if (status.type() == fs::file_type::not_found) {
     throw StageError("submission " + submission + " does not exist");
   }
   if (error) throw StageError("cannot examine submission " + submission + ": " + error.message());
-  if (status.type() == fs::file_type::directory) return internal::OpenFolderSource(submission);
-  if (status.type() == fs::file_type::regular) {
-    return internal::OpenArchiveSource(submission, wanted);
+  if (status.type() == fs::file_type::directory) {
+    return internal::OpenFolderSource(submission, budget);
   }
-  throw StageError(submission + " is not a folder, .zip, .tar or .tar.gz archive");
+  if (status.type() == fs::file_type::regular) {
+    return internal::OpenArchiveSource(submission, wanted, budget);
+  }
+  throw StageError(submission + " is not " + internal::kAccepted);
 }
 
 // out_dir, written only through descriptors with O_NOFOLLOW and O_EXCL.
@@ -154,9 +200,10 @@ Lookup ChooseCandidate(internal::Source& source, const std::string& id, const st
 }  // namespace
 
 StageResult StageSubmission(const std::string& submission, const std::vector<RubricLab>& rubric,
-                            const std::string& out_dir) {
+                            const std::string& out_dir, const StageLimits& limits) {
   std::vector<std::string> wanted = WantedPaths(rubric);
-  std::unique_ptr<internal::Source> source = OpenSource(submission, wanted);
+  internal::Budget budget(limits, submission);
+  std::unique_ptr<internal::Source> source = OpenSource(submission, wanted, budget);
   StagingFolder staging(out_dir);
 
   Warnings warnings;

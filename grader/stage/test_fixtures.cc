@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -50,11 +51,40 @@ std::string BinaryBytes(size_t size, unsigned seed) {
 void WriteArchive(const std::string& path, ArchiveFormat format,
                   const std::vector<ArchiveEntry>& entries) {
   archive* writer = archive_write_new();
-  if (format == ArchiveFormat::kZip) {
-    archive_write_set_format_zip(writer);
-  } else {
-    archive_write_set_format_pax_restricted(writer);
-    if (format == ArchiveFormat::kTarGz) archive_write_add_filter_gzip(writer);
+  switch (format) {
+    case ArchiveFormat::kZip:
+    case ArchiveFormat::kZipGz:
+      archive_write_set_format_zip(writer);
+      break;
+    case ArchiveFormat::kSevenZip:
+      archive_write_set_format_7zip(writer);
+      break;
+    case ArchiveFormat::kCpio:
+      archive_write_set_format_cpio_newc(writer);
+      break;
+    default:
+      archive_write_set_format_pax_restricted(writer);
+  }
+  switch (format) {
+    case ArchiveFormat::kTarGz:
+    case ArchiveFormat::kZipGz:
+      archive_write_add_filter_gzip(writer);
+      break;
+    case ArchiveFormat::kTarGzGz:  // filters apply in the order added
+      archive_write_add_filter_gzip(writer);
+      archive_write_add_filter_gzip(writer);
+      break;
+    case ArchiveFormat::kTarBz2:
+      archive_write_add_filter_bzip2(writer);
+      break;
+    case ArchiveFormat::kTarXz:
+      archive_write_add_filter_xz(writer);
+      break;
+    case ArchiveFormat::kTarZstd:
+      archive_write_add_filter_zstd(writer);
+      break;
+    default:
+      break;
   }
   if (archive_write_open_filename(writer, path.c_str()) != ARCHIVE_OK) {
     throw std::runtime_error("test fixture cannot open " + path + ": " + archive_error_string(writer));
@@ -93,6 +123,48 @@ void WriteArchive(const std::string& path, ArchiveFormat format,
   archive_write_free(writer);
 }
 
+std::string Compress(const std::string& bytes, int filter) {
+  std::string out;
+  auto append = [](archive*, void* data, const void* buffer, size_t size) -> la_ssize_t {
+    static_cast<std::string*>(data)->append(static_cast<const char*>(buffer), size);
+    return static_cast<la_ssize_t>(size);
+  };
+  archive* writer = archive_write_new();
+  archive_write_set_format_raw(writer);
+  archive_write_add_filter(writer, filter);
+  archive_write_set_bytes_in_last_block(writer, 1);  // no padding after the stream
+  archive_write_open2(writer, &out, nullptr, append, nullptr, nullptr);
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_pathname(entry, "raw");
+  if (archive_write_header(writer, entry) != ARCHIVE_OK ||
+      archive_write_data(writer, bytes.data(), bytes.size()) != static_cast<la_ssize_t>(bytes.size()) ||
+      archive_write_close(writer) != ARCHIVE_OK) {
+    throw std::runtime_error(std::string("test fixture cannot compress: ") + archive_error_string(writer));
+  }
+  archive_entry_free(entry);
+  archive_write_free(writer);
+  return out;
+}
+
+std::string TarHeader(const std::string& name, long long size, char type) {
+  std::string header(512, '\0');
+  name.copy(header.data(), 99);
+  std::snprintf(&header[100], 8, "%07o", 0644);  // mode
+  std::snprintf(&header[108], 8, "%07o", 0);     // uid
+  std::snprintf(&header[116], 8, "%07o", 0);     // gid
+  header[124] = static_cast<char>(0x80);         // base-256 size, big-endian
+  for (int i = 0; i < 8; ++i) header[135 - i] = static_cast<char>((size >> (8 * i)) & 0xff);
+  std::snprintf(&header[136], 12, "%011o", 0);   // mtime
+  header[156] = type;
+  header.replace(257, 8, std::string("ustar\0" "00", 8));
+  header.replace(148, 8, 8, ' ');  // the checksum counts its own field as spaces
+  unsigned sum = 0;
+  for (char byte : header) sum += static_cast<unsigned char>(byte);
+  std::snprintf(&header[148], 8, "%06o", sum);  // six digits, NUL, then the space left
+  return header;
+}
+
 std::string Lines(const std::vector<std::string>& lines) {
   std::string all;
   for (const std::string& line : lines) all += "\n  " + line;
@@ -113,6 +185,21 @@ void StageTest::SetUp() {
   out_ = root_ + "/work/out";
   fs::create_directories(out_);
   fs::create_directories(root_ + "/submission");
+}
+
+void StageTest::EmptyOut() const {
+  fs::remove_all(out_);
+  fs::create_directories(out_);
+}
+
+std::string StageTest::StageErrorOf(const std::string& submission, const StageLimits& limits) const {
+  try {
+    Stage(submission, limits);
+  } catch (const StageError& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "staging " << submission << " did not throw StageError";
+  return "";
 }
 
 const StagedLab& StageTest::Lab(const StageResult& result, const std::string& id) const {

@@ -19,7 +19,8 @@ std::vector<std::string> ListTree(const std::string& root);
 // Deterministic bytes of every value (NULs included), so copies are checked byte for byte.
 std::string BinaryBytes(size_t size, unsigned seed);
 
-enum class ArchiveFormat { kTar, kTarGz, kZip };
+// The accepted formats, then refused ones a student might hand in.
+enum class ArchiveFormat { kTar, kTarGz, kZip, kTarBz2, kTarXz, kTarZstd, kTarGzGz, kZipGz, kSevenZip, kCpio };
 
 struct ArchiveEntry {
   enum class Type { kFile, kFolder, kSymlink, kHardLink };
@@ -30,6 +31,13 @@ struct ArchiveEntry {
 
 void WriteArchive(const std::string& path, ArchiveFormat format,
                   const std::vector<ArchiveEntry>& entries);
+
+// `bytes` compressed as one stream by libarchive's filter `filter`
+// (ARCHIVE_FILTER_GZIP, ...). Streams of one filter can be concatenated.
+std::string Compress(const std::string& bytes, int filter);
+// A 512-byte ustar header of `type` ('0': a regular file, 'L': a GNU long
+// name) for `size` bytes, however large (base-256), with nothing after it.
+std::string TarHeader(const std::string& name, long long size, char type = '0');
 
 // Every line of `lines` on its own, for failure messages.
 std::string Lines(const std::vector<std::string>& lines);
@@ -45,7 +53,13 @@ class StageTest : public ::testing::Test {
   void SetUp() override;
 
   std::string Submission(const std::string& relative) const { return root_ + "/submission/" + relative; }
-  StageResult Stage(const std::string& submission) const { return StageSubmission(submission, rubric_, out_); }
+  StageResult Stage(const std::string& submission, const StageLimits& limits = {}) const {
+    return StageSubmission(submission, rubric_, out_, limits);
+  }
+  // Removes whatever an earlier Stage() in the same test wrote.
+  void EmptyOut() const;
+  // Stages expecting a StageError; returns its message.
+  std::string StageErrorOf(const std::string& submission, const StageLimits& limits = {}) const;
   std::string Staged(const std::string& relative) const { return ReadFile(out_ + "/" + relative); }
   // The lab in `result` with `id`; fails the test if there is none.
   const StagedLab& Lab(const StageResult& result, const std::string& id) const;
