@@ -23,6 +23,7 @@
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/process.h"
+#include "grader/report/untrusted_text.h"
 #include "grader/run/jail.h"
 
 namespace labkit::cli {
@@ -107,6 +108,9 @@ std::string EscapingArchive(const std::string& root, const std::vector<Lab>& lab
       }
     }
   }
+  // Refused, and its name, ESC, CR and BEL included, becomes a warning: the
+  // first one, which a class batch prints on its progress line.
+  AddEntry(out, "student/../\x1b[2K\r\x1b[1A  [1/2] ok: 215/215\x07.cc", "escaped\n");
   AddEntry(out, "student/../../labkit-escape.cc", "escaped\n");
   AddEntry(out, "/tmp/labkit-escape.cc", "escaped\n");
   archive_write_close(out);
@@ -295,6 +299,42 @@ std::vector<std::string> ResumedBatchProblems(const std::string& root,
   return problems;
 }
 
+// A class batch over `class_dir` (the fixture's formula-named folder and the
+// escaping archive), then a grade of the folder alone with every report file:
+// no gradebook cell is a formula, and nothing printed or written holds ESC,
+// BEL, CR or U+202E raw, though each shows the submission's escaped.
+std::vector<std::string> ViewProblems(const std::string& class_dir, const std::string& folder,
+                                      const std::string& dir) {
+  std::vector<std::string> problems;
+  auto check = [&](const std::string& where, const std::string& text, const std::string& shown) {
+    size_t raw = std::min(text.find_first_of("\x1b\x07\r"), text.find("\xE2\x80\xAE"));
+    if (raw != std::string::npos) problems.push_back(where + " holds a raw " + text.substr(raw, 1));
+    if (text.find(shown) == std::string::npos) problems.push_back(where + " does not show " + shown);
+  };
+  const std::string book = dir + "/gradebook.csv";
+  ProcessResult batch = RunProcess({"/proc/self/exe", "grade", "--class", class_dir, "--out", book}, true);
+  if (batch.exit_code != 0) problems.push_back("the class batch failed: " + batch.output);
+  check("the class batch's output", batch.output, "\\x1b[2K\\r\\x1b[1A  [1/2] ok: 215/215\\x07");
+  const std::string csv = ReadText(book);
+  check("the gradebook", csv, "\n\"'" + folder.substr(0, 10));
+  for (size_t at = 0; (at = csv.find('\n', at)) != std::string::npos; ++at) {
+    if (csv.compare(at + 1, 1, "=") == 0 || csv.compare(at + 1, 2, "\"=") == 0) {
+      problems.push_back("the gradebook has a formula cell: " + csv.substr(at + 1, 40));
+    }
+  }
+  const std::string json = dir + "/grade.json", junit = dir + "/grade.xml", md = dir + "/grade.md",
+                    gradescope = dir + "/results.json";
+  ProcessResult grade = RunProcess({"/proc/self/exe", "grade", class_dir + "/" + folder, "--json", json,
+                                    "--junit", junit, "--markdown", md, "--gradescope", gradescope},
+                                   true);
+  if (grade.exit_code != kExitTestsFailed) {
+    problems.push_back("the grade exited with " + std::to_string(grade.exit_code) + ": " + grade.output);
+  }
+  check("the terminal report", grade.output, "\\x1b]0;owned\\x07");
+  for (const std::string& file : {json, junit, md, gradescope}) check(file, ReadText(file), "x1b]0;owned");
+  return problems;
+}
+
 // One line per fixture: a tick, or a cross and each problem beneath it.
 void Tell(const std::string& name, double seconds, const std::vector<std::string>& problems,
           FixtureTally& tally) {
@@ -303,7 +343,10 @@ void Tell(const std::string& name, double seconds, const std::vector<std::string
   (problems.empty() ? tally.passed : tally.failed)++;
   std::cout << "  " << (problems.empty() ? Green("✓") : Red("✗")) << " " << name << Dim(time)
             << "\n";
-  for (const std::string& problem : problems) std::cout << "      " << problem << "\n";
+  for (const std::string& problem : problems) {
+    // A problem may quote what a hostile fixture printed: shown escaped.
+    std::cout << "      " << report::untrusted::Clean(problem, report::untrusted::Kind::kBlock) << "\n";
+  }
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -344,7 +387,13 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       std::string behaviour = fixture.value("behaviour", "");
       std::string top_level = fixture.value("top_level", "");
       ReplaceAll(behaviour, "{{ROOT}}", absolute_root);
-      submission = HostileSubmission(root, labs, behaviour, top_level, work + "/submission");
+      // With "class_folder", the submission is that folder of a class, beside
+      // the escaping archive, and the views are checked too (ViewProblems).
+      const bool in_class = fixture.contains("class_folder");
+      submission = HostileSubmission(root, labs, behaviour, top_level,
+                                     work + (in_class ? "/class/" : "/") +
+                                         fixture.value("class_folder", "submission"));
+      if (in_class) EscapingArchive(root, labs, work + "/class");
     }
     // What an earlier run may have left must not count against this one.
     for (const char* key : {"absent_files", "absent_files_when_jailed"}) {
@@ -372,6 +421,17 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     const double seconds = SecondsSince(start);
     if (seconds > kSecondsPerFixture) {
       problems.push_back("grading took " + std::to_string(seconds) + " s");
+    }
+    // Two more grades, each with its own bound (their cases' timeouts), so
+    // not counted against this one's.
+    try {
+      if (fixture.contains("class_folder")) {
+        for (std::string& problem : ViewProblems(work + "/class", fixture["class_folder"], work)) {
+          problems.push_back(std::move(problem));
+        }
+      }
+    } catch (const std::exception& e) {
+      problems.push_back(std::string("checking the views failed: ") + e.what());
     }
     if (int left = LeftoverProcesses(); left > 0) {
       problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");

@@ -12,6 +12,7 @@
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/report/report.h"
+#include "grader/report/untrusted_text.h"
 
 namespace labkit::cli {
 namespace {
@@ -97,10 +98,13 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
     if (!options.feedback_dir.empty()) {
       WriteFile(options.feedback_dir + "/" + name + ".md", report::MarkdownReport(result));
     }
-    std::cout << "  [" << ++done << "/" << todo.size() << "] " << name << ": " << result.score
-              << "/" << result.max_score
-              << (result.warnings.empty() ? "" : Dim("  (" + result.warnings.front() + ")"))
-              << "\n" << std::flush;
+    // The folder's name and a staging warning (an archive entry's name) are
+    // the student's: escaped, so they cannot redraw this line or the ones above.
+    using report::untrusted::Clean, report::untrusted::Kind;
+    const std::string warning = result.warnings.empty() ? "" : Clean(result.warnings.front(), Kind::kLine);
+    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(name, Kind::kName) << ": "
+              << result.score << "/" << result.max_score
+              << (warning.empty() ? "" : Dim("  (" + warning + ")")) << "\n" << std::flush;
   });
   std::cout << "Gradebook: " << options.out << "\n";
   return kExitOk;

@@ -11,6 +11,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
+#include "grader/report/untrusted_text.h"
 
 int main(int argc, char** argv) {
   using namespace labkit::cli;
@@ -113,11 +114,11 @@ int main(int argc, char** argv) {
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
-  } catch (const UserError& e) {
-    std::cerr << "labkit: " << e.what() << "\n";
-    return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "labkit: " << e.what() << "\n";
+    // A message may quote a submission's path or an archive's error about an
+    // entry: escaped like any other text the student chose.
+    using labkit::report::untrusted::Clean, labkit::report::untrusted::Kind;
+    std::cerr << "labkit: " << Clean(e.what(), Kind::kBlock) << "\n";
     return kExitUsage;
   }
   return kExitUsage;

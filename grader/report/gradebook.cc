@@ -11,9 +11,17 @@
 #include <utility>
 
 #include "grader/report/report.h"
+#include "grader/report/untrusted_text.h"
 
 namespace labkit::report {
 namespace {
+
+// A submission's cell as the file holds it (and ParseCsv reads it back): its
+// name cleaned, one line, and never a formula. Has() and Append() both key on
+// it, so a hostile name resumes like any other.
+std::string NameCell(const std::string& submission) {
+  return untrusted::NeutraliseFormula(untrusted::Clean(submission, untrusted::Kind::kName));
+}
 
 std::runtime_error IoError(const std::string& what, const std::string& path) {
   return std::runtime_error("gradebook " + path + ": " + what + ": " + std::strerror(errno));
@@ -86,17 +94,7 @@ void AppendLine(int fd, const std::string& line, const std::string& path) {
 
 std::string Gradebook::FormatRow(const std::vector<std::string>& fields) {
   std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ',';
-    const std::string& field = fields[i];
-    if (field.find_first_of(",\"\r\n") == std::string::npos) {
-      out += field;
-      continue;
-    }
-    out += '"';
-    for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    out += '"';
-  }
+  for (size_t i = 0; i < fields.size(); ++i) out += (i > 0 ? "," : "") + untrusted::CsvField(fields[i]);
   return out;
 }
 
@@ -182,11 +180,14 @@ Gradebook::~Gradebook() {
   if (fd_ >= 0) ::close(fd_);  // also releases the lock
 }
 
-bool Gradebook::Has(const std::string& submission) const { return submissions_.count(submission) > 0; }
+bool Gradebook::Has(const std::string& submission) const {
+  return submissions_.count(NameCell(submission)) > 0;
+}
 
 void Gradebook::Append(const GradeResult& result) {
   if (Has(result.submission)) return;
-  std::vector<std::string> row = {result.submission};
+  // FormatRow neutralises every field, so the file holds NameCell's form.
+  std::vector<std::string> row = {untrusted::Clean(result.submission, untrusted::Kind::kName)};
   for (const std::string& id : lab_ids_) {
     int score = 0;  // a lab the result does not have scores nothing
     for (const GradedLab& lab : result.labs) {
@@ -197,7 +198,7 @@ void Gradebook::Append(const GradeResult& result) {
   row.push_back(std::to_string(result.score));
   row.push_back(std::to_string(result.max_score));
   AppendLine(fd_, FormatRow(row) + "\n", path_);
-  submissions_.insert(result.submission);
+  submissions_.insert(NameCell(result.submission));
 }
 
 }  // namespace labkit::report

@@ -2,6 +2,7 @@
 // row dropped, so a killed batch resumes with no row lost or duplicated.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -112,6 +113,42 @@ TEST(Gradebook, QuotesNamesWithCommasQuotesAndNewlinesAndReadsThemBack) {
   for (const std::string& name : names) EXPECT_TRUE(book.Has(name)) << name;
   EXPECT_FALSE(book.Has("Doe"));
   EXPECT_NE(Read(path).find("\"Doe, Jane\",5,2,0,0,7,25\n"), std::string::npos);
+}
+
+TEST(Gradebook, NoSubmissionNameBecomesAFormulaOrAControl) {
+  EXPECT_EQ(Gradebook::FormatRow({"=1+1", "-2", "+3", "@A1", "'q", "7"}), "'=1+1,'-2,'+3,'@A1,''q,7");
+  std::string path = TempPath("hostile.csv");
+  const std::vector<std::string> names = {
+      "=HYPERLINK(\"http://x\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+      "\tindent", "\r=1", "'=already", "esc\x1b[2K\rbell\x07", "a\\x1b",
+      "rtl\xE2\x80\xAE" "cod.exe", "x;=1+1"};
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    for (const std::string& name : names) book.Append(Named(name));
+  }
+  std::string text = Read(path);
+  EXPECT_NE(text.find("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",5,2,0,0,7,25\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nesc\\x1b[2K\\rbell\\x07,5,2"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nrtl\\u{202e}cod.exe,"), std::string::npos) << text;
+  // Only the line ends are controls; every row is one line.
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    EXPECT_TRUE(u >= 0x20 || c == '\n') << int{u};
+  }
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), static_cast<long>(names.size()) + 1);
+  // No cell starts a formula, quoted or not; ";=" is inside a quoted cell.
+  for (size_t at = 0; (at = text.find_first_of("=+-@", at)) != std::string::npos; ++at) {
+    char before = text[at - 1];
+    bool quoted_start = before == '"' && (text[at - 2] == '\n' || text[at - 2] == ',');
+    EXPECT_FALSE(before == '\n' || before == ',' || quoted_start) << text.substr(at - 1, 20);
+  }
+  // Reopened, each name is known again, and two that look alike are not one.
+  Gradebook book = Gradebook::Open(path, kLabs);
+  for (const std::string& name : names) EXPECT_TRUE(book.Has(name)) << name;
+  EXPECT_FALSE(book.Has("a\x1b"));
+  EXPECT_FALSE(book.Has("=already"));
 }
 
 TEST(Gradebook, RefusesAFileWrittenForOtherLabs) {

@@ -67,7 +67,8 @@ std::string Summary(const GradeResult& result) {
 
 }  // namespace
 
-nlohmann::json GradescopeReport(const GradeResult& result) {
+nlohmann::json GradescopeReport(const GradeResult& model) {
+  const GradeResult result = Sanitised(model);  // nothing below sees the raw model
   nlohmann::json tests = nlohmann::json::array();
   for (size_t l = 0; l < result.labs.size(); ++l) {
     const GradedLab& lab = result.labs[l];

@@ -129,7 +129,8 @@ void Lab(const GradedLab& lab, std::string& out) {
 
 }  // namespace
 
-std::string MarkdownReport(const GradeResult& result) {
+std::string MarkdownReport(const GradeResult& model) {
+  const GradeResult result = Sanitised(model);  // nothing below sees the raw model
   std::string out = "# Grade for " + Inline(result.submission.empty() ? "(unnamed)" : result.submission) +
                     "\n\n**Total: " + Fraction(result.score, result.max_score) + "**\n\n";
   out += "| Lab | Title | Score | Status |\n|---|---|---:|---|\n";

@@ -1,7 +1,10 @@
 // The report stage: views of one GradeResult (grader/judge/grade_result.h).
 // Every view reads only that model; none changes it. Text that came from the
-// submission (transcripts, output, file names) is treated as hostile: each
-// view escapes it for its own medium, so no view can be broken by it.
+// submission (its name, staging warnings, compiler errors, transcripts,
+// output, reasons) is treated as hostile: every view first takes a copy of
+// the model with each string cleaned by untrusted_text.h (controls, bidi
+// overrides and invalid bytes escaped visibly, lengths capped), then escapes
+// that for its own medium (Markdown, XML, CSV), so no view can be broken by it.
 #pragma once
 
 #include <set>
@@ -29,8 +32,9 @@ std::string TerminalReport(const GradeResult& result, bool colour);
 // Everything in the model as JSON: submission, score, max_score, isolation,
 // warnings, labs[{id, title, score, max_score, status, detail,
 // cases[{name, score, max_score, status, passed, reason, transcript,
-// reference, divergence, failure, output}]}]. Strings are made valid UTF-8
-// (an invalid byte becomes U+FFFD) so that dump() cannot throw.
+// reference, divergence, failure, output}]}]. Strings are as the other views
+// show them: escaped and capped (a raw ESC reaches no tool that prints one),
+// hence valid UTF-8, so dump() cannot throw.
 nlohmann::json JsonReport(const GradeResult& result);
 
 // Gradescope's results.json: score, output, visibility, stdout_visibility,
@@ -60,6 +64,8 @@ std::string MarkdownReport(const GradeResult& result);
 // all as far as a later Open can tell.
 //   submission,<lab ids...>,total,max_score
 // A lab's cell is its score; a lab that did not build or is missing is 0.
+// The submission's cell is its name escaped to one line, and never a formula:
+// "=HYPERLINK(...)" is written as "'=HYPERLINK(...)".
 class Gradebook {
  public:
   // Opens or creates the file. A torn last row (a killed run wrote it only in
@@ -74,14 +80,16 @@ class Gradebook {
   Gradebook& operator=(const Gradebook&) = delete;
   ~Gradebook();
 
-  // Whether the gradebook already holds a row for `submission`.
+  // Whether the gradebook already holds a row for `submission` (the name as
+  // given: it is compared in the form the file holds it).
   bool Has(const std::string& submission) const;
   // Appends the result's row: one write() on an O_APPEND descriptor, then
   // fsync. Does nothing if the submission already has a row, so a resumed
   // batch never duplicates one. Throws std::runtime_error on an I/O error.
   void Append(const GradeResult& result);
 
-  // One CSV record in RFC 4180 quoting, without the line end.
+  // One CSV record, each field untrusted::CsvField (formula-neutralised, in
+  // RFC 4180 quoting), without the line end.
   static std::string FormatRow(const std::vector<std::string>& fields);
 
  private:

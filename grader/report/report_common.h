@@ -1,6 +1,6 @@
-// Helpers the report views share, kept here once: making hostile text safe
-// to show, cutting and wrapping it to a width, naming statuses, and pairing a
-// case's transcript with the reference's. Internal to grader/report.
+// Helpers the report views share, kept here once: the sanitised model every
+// view reads, cutting and wrapping text to a width, naming statuses, and
+// pairing a case's transcript with the reference's. Internal to grader/report.
 #pragma once
 
 #include <cstddef>
@@ -9,21 +9,21 @@
 #include <vector>
 
 #include "grader/report/report.h"
+#include "grader/report/untrusted_text.h"
 
 namespace labkit::report::internal {
 
 // ---- Text -----------------------------------------------------------------
 
-// `text` as valid UTF-8: each byte that is not part of a valid sequence
-// becomes U+FFFD. Everything else, control characters included, is kept.
-std::string ValidUtf8(std::string_view text);
+// Every view starts from this copy of the model, never from the model itself:
+// each string in it is untrusted::Clean()ed by the kind of field it is (see
+// safe_result.cc for which kind each field is). This is the one place the
+// views' coverage rests on.
+GradeResult Sanitised(const GradeResult& result);
 
-// `text` made safe to show anywhere (terminal, XML, Markdown, Gradescope):
-// control characters (C0, DEL, C1), bidirectional overrides, noncharacters
-// and invalid UTF-8 are written as visible escapes (\x1b, \0, \r, \u{202e}).
-// With keep_newlines, '\n' and '\t' are kept as they are; otherwise they are
-// escaped too, so the result is one line. Valid printable UTF-8 is kept.
-std::string Printable(std::string_view text, bool keep_newlines);
+// Views that lay text out (one line in a table cell or an XML attribute) use
+// the same escaping; on text from Sanitised it changes only '\n' and '\t'.
+using untrusted::Printable;
 
 // Columns `text` takes, counting one per code point (no wide characters).
 size_t Width(std::string_view text);

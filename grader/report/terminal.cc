@@ -94,7 +94,8 @@ void LabSection(const GradedLab& lab, bool colour, std::string& out) {
 
 }  // namespace
 
-std::string TerminalReport(const GradeResult& result, bool colour) {
+std::string TerminalReport(const GradeResult& model, bool colour) {
+  const GradeResult result = Sanitised(model);  // nothing below sees the raw model
   std::string out;
   std::string title = "Grade for " + Printable(result.submission.empty() ? "(unnamed)" : result.submission, false);
   out += Paint(colour, "1", Cut(title, kWidth)) + "\n";

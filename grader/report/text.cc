@@ -1,106 +1,15 @@
-// Text helpers shared by the views: UTF-8 checking, escaping of hostile
-// bytes, widths, and the names of statuses.
+// Text helpers shared by the views: widths, cutting and wrapping, and the
+// names of statuses. Escaping hostile text is untrusted_text.h's alone.
 #include <cctype>
-#include <cstdio>
 
 #include "grader/report/report_common.h"
 
 namespace labkit::report::internal {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026 "…"
-
-// Decodes the UTF-8 sequence at text[i]. Returns its length and sets `cp`,
-// or returns 0 if the bytes there are not a valid, shortest-form sequence of
-// a scalar value (surrogates and values above U+10FFFF are invalid).
-size_t Decode(std::string_view text, size_t i, char32_t& cp) {
-  unsigned char b = static_cast<unsigned char>(text[i]);
-  size_t length;
-  char32_t min;
-  if (b < 0x80) {
-    cp = b;
-    return 1;
-  } else if ((b & 0xE0) == 0xC0) {
-    length = 2, min = 0x80, cp = b & 0x1F;
-  } else if ((b & 0xF0) == 0xE0) {
-    length = 3, min = 0x800, cp = b & 0x0F;
-  } else if ((b & 0xF8) == 0xF0) {
-    length = 4, min = 0x10000, cp = b & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    unsigned char next = static_cast<unsigned char>(text[i + k]);
-    if ((next & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return length;
-}
-
-// Code points that are valid but must not reach a reader as themselves: C1
-// controls (0x9B is CSI to some terminals), bidirectional controls (they
-// reorder what is shown), line separators and noncharacters (not valid XML).
-bool Unsafe(char32_t cp) {
-  return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF;
-}
-
-std::string Hex(const char* format, unsigned value) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, format, value);
-  return buffer;
-}
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026 "…"
 
 }  // namespace
-
-std::string ValidUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp;
-    size_t length = Decode(text, i, cp);
-    if (length == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  return out;
-}
-
-std::string Printable(std::string_view text, bool keep_newlines) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    char32_t cp;
-    size_t length = Decode(text, i, cp);
-    if (length == 0) {
-      out += Hex("\\x%02x", static_cast<unsigned char>(text[i]));
-      ++i;
-      continue;
-    }
-    if (cp == '\n' || cp == '\t') {
-      if (keep_newlines) out += static_cast<char>(cp);
-      else out += cp == '\n' ? "\\n" : "\\t";
-    } else if (cp == '\r') {
-      out += "\\r";
-    } else if (cp < 0x20 || cp == 0x7F) {
-      out += Hex("\\x%02x", static_cast<unsigned>(cp));
-    } else if (Unsafe(cp)) {
-      out += Hex("\\u{%04x}", static_cast<unsigned>(cp));
-    } else {
-      out.append(text.substr(i, length));
-    }
-    i += length;
-  }
-  return out;
-}
 
 size_t Width(std::string_view text) {
   size_t width = 0;

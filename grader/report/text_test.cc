@@ -1,5 +1,6 @@
-// The shared helpers: escaping hostile text, widths, and lining up
-// transcripts. Every view relies on these, so they are tested on their own.
+// The shared helpers: widths, and lining up transcripts. Every view relies
+// on these, so they are tested on their own (the escaping is
+// untrusted_text_test.cc's).
 #include <gtest/gtest.h>
 
 #include "grader/report/report_common.h"
@@ -9,7 +10,6 @@ namespace labkit::report::internal {
 namespace {
 
 using testing::SampleResult;
-using namespace std::string_literals;
 
 GradedCase Transcripts(std::vector<std::string> yours, std::vector<std::string> reference) {
   GradedCase c;
@@ -21,25 +21,6 @@ GradedCase Transcripts(std::vector<std::string> yours, std::vector<std::string> 
 const GradedCase& Backlog() {
   static const GradeResult result = SampleResult();
   return result.labs[1].cases[1];
-}
-
-TEST(Printable, EscapesControlsAnsiNulAndInvalidBytesButKeepsUtf8) {
-  std::string shown = Printable("a\0b\x1b[2J\x7f\r\xff \xC2\x9B \xE2\x80\xAE é…"s, false);
-  EXPECT_EQ(shown, "a\\x00b\\x1b[2J\\x7f\\r\\xff \\u{009b} \\u{202e} é…");
-}
-
-TEST(Printable, KeepsNewlinesAndTabsOnlyWhenAsked) {
-  EXPECT_EQ(Printable("a\tb\nc", true), "a\tb\nc");
-  EXPECT_EQ(Printable("a\tb\nc", false), "a\\tb\\nc");
-}
-
-TEST(Printable, RejectsOverlongAndSurrogateSequences) {
-  // "\xC0\xAF" is an overlong '/', "\xED\xA0\x80" a UTF-16 surrogate.
-  EXPECT_EQ(Printable("\xC0\xAF\xED\xA0\x80", false), "\\xc0\\xaf\\xed\\xa0\\x80");
-}
-
-TEST(ValidUtf8, ReplacesOnlyInvalidBytes) {
-  EXPECT_EQ(ValidUtf8("ok\0\xff é"s), "ok\0\xEF\xBF\xBD é"s);
 }
 
 TEST(Width, CutAndWrapCountCodePointsAndMarkWhatWasCut) {
