@@ -111,8 +111,9 @@ Finished RunLimited(std::vector<std::string> argv, const CompileLimits& limits,
     // Root's own processes are exempt, nobody's are not; another user's
     // count would include its whole session.
     if (IsRoot()) Limit(RLIMIT_NPROC, limits.processes);
-    if (drop_user && (::setgroups(0, nullptr) != 0 || ::setresgid(kCompileUser, kCompileUser, kCompileUser) != 0 ||
-                      ::setresuid(kCompileUser, kCompileUser, kCompileUser) != 0)) {
+    const uid_t user = kCompileUser;
+    if (drop_user && (::setgroups(0, nullptr) != 0 || ::setresgid(user, user, user) != 0 ||
+                      ::setresuid(user, user, user) != 0)) {
       ::_exit(126);
     }
     if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(126);
@@ -146,7 +147,7 @@ Finished RunLimited(std::vector<std::string> argv, const CompileLimits& limits,
         const size_t room = limits.message_bytes - std::min(limits.message_bytes, finished.head.size());
         finished.head.append(buffer, std::min<size_t>(n, room));
         finished.tail.append(buffer, n);
-        if (finished.tail.size() > kTailBytes) finished.tail.erase(0, finished.tail.size() - kTailBytes);
+        finished.tail.erase(0, finished.tail.size() - std::min(finished.tail.size(), kTailBytes));
         finished.total += n;
       } else if (n == 0 || errno != EINTR) {
         eof = true;
@@ -272,6 +273,7 @@ CompileIsolation Probe() {
                   "lab's headers, under rlimits and a wall clock"};
   }
   std::string said = run.head.substr(0, run.head.find('\n'));
+  if (WIFEXITED(run.status) && WEXITSTATUS(run.status) == 127) said = "bwrap is not installed";
   if (said.empty()) said = "exit status " + std::to_string(WEXITSTATUS(run.status));
   return {false, "student files were compiled without a jail (bubblewrap could not start: " +
                      said + "), under rlimits, a wall clock and an unprivileged user only"};
