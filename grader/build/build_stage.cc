@@ -234,7 +234,8 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
     } else if (id.contains("actionCompleted") && event.contains("action")) {
       const nlohmann::json& action = event["action"];
       std::string lab = LabOfLabel(action.value("label", ""), lab_ids);
-      if (lab.empty() || action.value("success", true) || !outcome.labs[lab].errors.empty()) {
+      // Protobuf's JSON leaves out a false "success": a failed action has none.
+      if (lab.empty() || action.value("success", false) || !outcome.labs[lab].errors.empty()) {
         continue;
       }
       if (action.contains("stderr")) {
@@ -251,8 +252,14 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   }
   for (auto& [lab, build] : outcome.labs) {
     if (!build.built && build.errors.empty()) {
-      // No action failed, yet no binary: say what Bazel said.
-      build.errors = FirstErrors(run.output);
+      // No failed action named the lab, yet no binary: the tools' error
+      // lines of Bazel's output (its own lines name host paths).
+      std::istringstream lines(run.output);
+      std::string errors;
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("error:") != std::string::npos) errors += line + "\n";
+      }
+      build.errors = "the lab's test suite did not link\n" + FirstErrors(errors);
     }
   }
   return outcome;
