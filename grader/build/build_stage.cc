@@ -141,16 +141,16 @@ std::vector<std::string> PublicHeaders(const std::string& root, const std::strin
 }
 
 // Compiles every staged .cc of `lab_ids` in the jail, a few at a time, into
-// `objects_dir`/<lab>/<stem>.pic.o; returns each lab's errors ("" if it
-// compiled).
-std::map<std::string, std::string> CompileLabs(const std::string& root,
+// `objects_dir`/<lab>/<stem>.pic.o; returns each lab's outcome (ok if all
+// its files compiled).
+std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
                                                const std::string& staged_dir,
                                                const std::vector<std::string>& lab_ids,
                                                const std::string& objects_dir) {
   std::vector<std::pair<std::string, CompileJob>> jobs;  // (lab, job)
-  std::map<std::string, std::string> errors;
+  std::map<std::string, CompileOutcome> labs;
   for (const std::string& lab : lab_ids) {
-    errors[lab] = "";
+    labs[lab].ok = true;
     fs::create_directories(objects_dir + "/" + lab);
     const std::vector<std::string> headers = PublicHeaders(root, lab);
     std::vector<fs::path> sources;
@@ -171,7 +171,8 @@ std::map<std::string, std::string> CompileLabs(const std::string& root,
   std::exception_ptr failure;
   std::mutex failure_lock;
   std::vector<std::thread> workers;
-  const size_t count = std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const size_t count =
+      std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
   for (size_t w = 0; w < count; ++w) {
     workers.emplace_back([&] {
       for (size_t i; (i = next++) < jobs.size();) {
@@ -187,9 +188,11 @@ std::map<std::string, std::string> CompileLabs(const std::string& root,
   for (std::thread& worker : workers) worker.join();
   if (failure) std::rethrow_exception(failure);
   for (size_t i = 0; i < jobs.size(); ++i) {
-    if (!outcomes[i].ok) errors[jobs[i].first] += outcomes[i].messages;
+    CompileOutcome& lab = labs[jobs[i].first];
+    lab.ok = lab.ok && outcomes[i].ok;
+    if (!outcomes[i].ok) lab.messages += outcomes[i].messages;
   }
-  return errors;
+  return labs;
 }
 
 }  // namespace
@@ -203,9 +206,9 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   const std::string objects_dir = staged_dir.empty() ? "" : staged_dir + "/objects";
   if (!lab_ids.empty()) {
     if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
-    for (const auto& [id, errors] : CompileLabs(root, staged_dir, lab_ids, objects_dir)) {
-      outcome.labs[id].errors = errors;
-      if (errors.empty()) compiled.push_back(id);
+    for (const auto& [id, compile] : CompileLabs(root, staged_dir, lab_ids, objects_dir)) {
+      outcome.labs[id].errors = compile.messages;
+      if (compile.ok) compiled.push_back(id);
     }
   }
   for (const std::string& id : compiled) targets.push_back("@submission//:" + id + "_suite");
