@@ -4,13 +4,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
+
+#include "grader/build/compile_jail.h"
 
 namespace labkit::build {
 namespace {
@@ -27,9 +34,10 @@ struct BazelRun {
   std::vector<nlohmann::json> events;
 };
 
-// Runs `bazel build` quietly in `root` with the build event stream on.
+// Runs `bazel build` quietly in `root` with the build event stream on, and
+// the folder of the submission's objects named for @submission.
 BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targets,
-                  const std::string& staged_dir, const std::string& work_dir) {
+                  const std::string& objects_dir, const std::string& work_dir) {
   std::string events_path = work_dir + "/events.XXXXXX";
   int events_fd = ::mkstemp(events_path.data());
   if (events_fd < 0) throw std::runtime_error("cannot create a temporary file in " + work_dir);
@@ -50,7 +58,7 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
     ::dup2(output, STDERR_FILENO);
     ::close(output);
     if (::chdir(root.c_str()) != 0) ::_exit(126);
-    if (!staged_dir.empty()) ::setenv("LABKIT_SUBMISSION", staged_dir.c_str(), 1);
+    if (!objects_dir.empty()) ::setenv("LABKIT_SUBMISSION", objects_dir.c_str(), 1);
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -120,6 +128,76 @@ std::string CopyOut(const std::string& from, const std::string& out_dir, const s
   return to;
 }
 
+// The kit-relative paths of the headers a lab's file may include: the
+// lab's own and labs/common's (never a test's or the grader's).
+std::vector<std::string> PublicHeaders(const std::string& root, const std::string& lab) {
+  std::vector<std::string> headers;
+  for (const std::string& dir : {"labs/" + lab, std::string("labs/common")}) {
+    for (const fs::directory_entry& entry : fs::directory_iterator(root + "/" + dir)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".h") {
+        headers.push_back(dir + "/" + entry.path().filename().string());
+      }
+    }
+  }
+  std::sort(headers.begin(), headers.end());
+  return headers;
+}
+
+// Compiles every staged .cc of `lab_ids` in the jail, a few at a time, into
+// `objects_dir`/<lab>/<stem>.pic.o; returns each lab's outcome (ok if all
+// its files compiled).
+std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
+                                               const std::string& staged_dir,
+                                               const std::vector<std::string>& lab_ids,
+                                               const std::string& objects_dir) {
+  std::vector<std::pair<std::string, CompileJob>> jobs;  // (lab, job)
+  std::map<std::string, CompileOutcome> labs;
+  for (const std::string& lab : lab_ids) {
+    labs[lab].ok = true;
+    fs::create_directories(objects_dir + "/" + lab);
+    const std::vector<std::string> headers = PublicHeaders(root, lab);
+    std::vector<fs::path> sources;
+    for (const fs::directory_entry& entry : fs::directory_iterator(staged_dir + "/" + lab)) {
+      if (entry.path().extension() == ".cc") sources.push_back(entry.path());
+    }
+    std::sort(sources.begin(), sources.end());
+    for (const fs::path& source : sources) {
+      const std::string stem = source.stem();
+      jobs.push_back({lab, {source, "labs/" + lab + "/" + source.filename().string(), root,
+                            headers, staged_dir + "/jail/" + lab + "-" + stem,
+                            objects_dir + "/" + lab + "/" + stem + ".pic.o"}});
+    }
+  }
+  const CompileLimits limits = LimitsFromEnvironment();
+  std::vector<CompileOutcome> outcomes(jobs.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  std::vector<std::thread> workers;
+  const size_t count =
+      std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  for (size_t w = 0; w < count; ++w) {
+    workers.emplace_back([&] {
+      for (size_t i; (i = next++) < jobs.size();) {
+        try {
+          outcomes[i] = CompileInJail(jobs[i].second, limits);
+        } catch (...) {
+          std::lock_guard<std::mutex> hold(failure_lock);
+          failure = std::current_exception();
+        }
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  if (failure) std::rethrow_exception(failure);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    CompileOutcome& lab = labs[jobs[i].first];
+    lab.ok = lab.ok && outcomes[i].ok;
+    if (!outcomes[i].ok) lab.messages += outcomes[i].messages;
+  }
+  return labs;
+}
+
 }  // namespace
 
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
@@ -127,13 +205,18 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
                              const std::vector<std::string>& kit_labels,
                              const std::string& out_dir) {
   BuildOutcome outcome;
-  std::vector<std::string> targets = kit_labels;
-  for (const std::string& id : lab_ids) {
-    targets.push_back("@submission//:" + id + kLibrarySuffix);
-    outcome.labs[id] = LabBuild{};
+  std::vector<std::string> targets = kit_labels, compiled;
+  const std::string objects_dir = staged_dir.empty() ? "" : staged_dir + "/objects";
+  if (!lab_ids.empty()) {
+    if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
+    for (const auto& [id, compile] : CompileLabs(root, staged_dir, lab_ids, objects_dir)) {
+      outcome.labs[id].errors = compile.messages;
+      if (compile.ok) compiled.push_back(id);
+    }
   }
+  for (const std::string& id : compiled) targets.push_back("@submission//:" + id + kLibrarySuffix);
   if (targets.empty()) return outcome;
-  BazelRun run = RunBazel(root, targets, staged_dir, out_dir);
+  BazelRun run = RunBazel(root, targets, objects_dir, out_dir);
   for (const nlohmann::json& event : run.events) {
     const nlohmann::json& id = event["id"];
     if (id.contains("targetCompleted") && event.contains("completed")) {
@@ -157,7 +240,8 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
     } else if (id.contains("actionCompleted") && event.contains("action")) {
       const nlohmann::json& action = event["action"];
       std::string lab = LabOfLabel(action.value("label", ""), lab_ids);
-      if (lab.empty() || action.value("success", true) || !outcome.labs[lab].errors.empty()) {
+      // Protobuf's JSON leaves out a false "success": a failed action has none.
+      if (lab.empty() || action.value("success", false) || !outcome.labs[lab].errors.empty()) {
         continue;
       }
       if (action.contains("stderr")) {
@@ -174,8 +258,14 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   }
   for (auto& [lab, build] : outcome.labs) {
     if (!build.built && build.errors.empty()) {
-      // No action failed, yet no binary: say what Bazel said.
-      build.errors = FirstErrors(run.output);
+      // No failed action named the lab, yet no binary: the tools' error
+      // lines of Bazel's output (its own lines name host paths).
+      std::istringstream lines(run.output);
+      std::string errors;
+      for (std::string line; std::getline(lines, line);) {
+        if (line.find("error:") != std::string::npos) errors += line + "\n";
+      }
+      build.errors = "the lab's test suite did not link\n" + FirstErrors(errors);
     }
   }
   return outcome;

@@ -1,8 +1,11 @@
-// Build stage: Bazel builds each lab's student library from the staged files
-// (the @submission repository, third_party/submission.bzl) with BUILD files
-// the grader owns. --keep_going: a compile error in one lab costs that lab
-// only. Outcomes are read from Bazel's build event stream, never inferred
-// from files a previous build may have left behind.
+// Build stage: each staged lab file is compiled to an object in the compile
+// jail (compile_jail.h), all labs in parallel; then Bazel links each lab's
+// student library (the student's objects and the lab's call server, loaded
+// by the student process of each graded case) in the @submission repository
+// (third_party/submission.bzl), with BUILD files the grader owns. A file that
+// does not compile, or goes over a limit, costs its lab only, as does a link
+// error (--keep_going). Outcomes are read from Bazel's build event stream,
+// never inferred from files a previous build may have left behind.
 #pragma once
 
 #include <map>
@@ -14,19 +17,22 @@ namespace labkit::build {
 struct LabBuild {
   bool built = false;
   std::string library;  // a private copy of the student's library, readable by the case users
-  std::string errors;  // the compiler's first errors when !built
+  std::string errors;   // when !built: why (a limit), then the first messages
 };
 
 struct BuildOutcome {
   std::map<std::string, LabBuild> labs;    // by lab id
   std::map<std::string, std::string> kit;  // kit label -> private copy
+  std::string compile_note;  // set when student files compiled without the jail
 };
 
-// In one Bazel run (one is cheaper than two): builds
-// @submission//:<id>_student.so for each id in `lab_ids` from the files in
-// `staged_dir`, and the kit's own `kit_labels` (reference suites, the case
-// launcher). Copies every binary into `out_dir`. Throws std::runtime_error
-// if Bazel cannot run or a kit target does not build.
+// Compiles the .cc files of `staged_dir`/<id> for each id in `lab_ids` in
+// the jail, then in one Bazel run (one is cheaper than two) links
+// @submission//:<id>_student.so for each lab that compiled, and builds the
+// kit's own `kit_labels` (test binaries, reference libraries, the case
+// launcher). Copies every binary into `out_dir`. Throws std::runtime_error if
+// Bazel cannot run, a kit target does not build, or the grader cannot
+// compile at all.
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -21,6 +22,7 @@
 
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
+#include "grader/cli/fixture_secrets.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/process.h"
 #include "grader/report/untrusted_text.h"
@@ -61,7 +63,7 @@ std::string HostileSubmission(const std::string& root, const std::vector<Lab>& l
   }
   std::string source = ReadText(root + "/grader/fixtures/hostile_socket_lab.cc.in");
   ReplaceAll(source, "  // BEHAVIOUR", "  " + behaviour);
-  ReplaceAll(source, "// TOP LEVEL", top_level);
+  ReplaceAll(source, "// TOP LEVEL\n", top_level + "\n");
   std::ofstream(dir + "/01_socket/socket_lab.cc", std::ios::trunc) << source;
   return dir;
 }
@@ -161,9 +163,24 @@ int LeftoverProcesses() {
   return count;
 }
 
+// An environment variable set for one fixture's grade only.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 // What is wrong with `result` for `fixture`; empty when it is as expected.
 std::vector<std::string> Problems(const json& fixture, const judge::GradeResult& result,
-                                  const std::string& root, bool jailed) {
+                                  const std::string& root, bool jailed,
+                                  const std::vector<Forbidden>& forbidden) {
   std::vector<std::string> problems;
   const std::string expect = fixture.value("expect", "hostile");
   for (const judge::GradedLab& lab : result.labs) {
@@ -179,6 +196,15 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
     if (fixture.contains("status") && lab.status != fixture["status"]) {
       problems.push_back(lab.id + " status is " + lab.status + ", expected " +
                          fixture["status"].get<std::string>());
+    }
+    const std::string detail = fixture.value("detail", "");
+    if (lab.detail.find(detail) == std::string::npos) {
+      problems.push_back(lab.id + " does not say \"" + detail + "\" but: " + lab.detail.substr(0, 300));
+    }
+    for (const std::string& host : fixture.value("detail_excludes", std::vector<std::string>{})) {
+      if (lab.detail.find(host) != std::string::npos) {
+        problems.push_back(lab.id + "'s detail names " + host + ": " + lab.detail.substr(0, 300));
+      }
     }
     if (fixture.contains("reason")) {
       bool seen = false;
@@ -199,13 +225,9 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
     }
     if (!seen) problems.push_back("no staging warning mentions \"" + wanted + "\"");
   }
+  for (const std::string& leak : Leaks(forbidden, result)) problems.push_back(leak);
   for (const judge::GradedLab& lab : result.labs) {
     for (const judge::GradedCase& c : lab.cases) {
-      for (const std::string& secret : fixture.value("forbidden_output", std::vector<std::string>{})) {
-        if (c.output.find(secret) != std::string::npos) {
-          problems.push_back(c.name + " printed hidden text \"" + secret + "\"");
-        }
-      }
       if (fixture.contains("output_cap") && c.output.size() > fixture["output_cap"].get<size_t>()) {
         problems.push_back(c.name + " kept " + std::to_string(c.output.size()) + " bytes of output");
       }
@@ -375,6 +397,10 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       std::cout << "  - " << name << Dim(": skipped, it needs the jail") << "\n";
       continue;
     }
+    if (fixture.contains("secret_file") && ::geteuid() != 0) {
+      std::cout << "  - " << name << Dim(": skipped, it needs root") << "\n";
+      continue;
+    }
     const std::string work = dir + "/" + std::to_string(++number);
     fs::create_directories(work);
     std::string submission;
@@ -387,6 +413,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       std::string behaviour = fixture.value("behaviour", "");
       std::string top_level = fixture.value("top_level", "");
       ReplaceAll(behaviour, "{{ROOT}}", absolute_root);
+      ReplaceAll(top_level, "{{ROOT}}", absolute_root);
       // With "class_folder", the submission is that folder of a class, beside
       // the escaping archive, and the views are checked too (ViewProblems).
       const bool in_class = fixture.contains("class_folder");
@@ -402,11 +429,31 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
         fs::remove(path);
       }
     }
+    std::vector<Forbidden> forbidden;
+    for (const std::string& text : fixture.value("forbidden_output", std::vector<std::string>{})) {
+      forbidden.push_back({text, "fixtures.json (\"" + text + "\")"});
+    }
+    for (std::string path : fixture.value("forbidden_files", std::vector<std::string>{})) {
+      ReplaceAll(path, "{{ROOT}}", absolute_root);
+      forbidden.push_back({FirstLine(path), path});
+    }
     const auto start = std::chrono::steady_clock::now();
     std::vector<std::string> problems;
     const std::string refusal = fixture.value("refused", "");
     try {
-      problems = Problems(fixture, grader.Grade(submission), absolute_root, grader.jailed());
+      std::optional<PlantedSecret> secret;
+      if (fixture.contains("secret_file")) {
+        secret.emplace(fixture["secret_file"].get<std::string>());
+        forbidden.push_back({secret->line(), fixture["secret_file"].get<std::string>()});
+      }
+      // A fixture that must hit the compile's wall clock sets a short one.
+      std::optional<ScopedEnv> compile_seconds;
+      if (fixture.contains("compile_seconds")) {
+        compile_seconds.emplace("LABKIT_COMPILE_SECONDS",
+                                std::to_string(fixture["compile_seconds"].get<int>()));
+      }
+      problems = Problems(fixture, grader.Grade(submission), absolute_root, grader.jailed(),
+                          forbidden);
       if (!refusal.empty()) problems.push_back("it was graded, not refused with \"" + refusal + "\"");
     } catch (const UserError& e) {
       // A submission refused as a whole: the one line the user sees must say why.

@@ -192,7 +192,8 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   }
   built.result.warnings = built.staged.warnings;
 
-  // Build every complete lab in one Bazel run; each fails on its own.
+  // Compile every complete lab in the jail, then link them in one Bazel
+  // run; each fails on its own.
   std::vector<std::string> complete;
   for (const stage::StagedLab& lab : built.staged.labs) {
     if (lab.complete) complete.push_back(lab.id);
@@ -203,6 +204,7 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   build::BuildOutcome outcome = build::BuildSubmission(root_, built.stage_dir, complete,
                                                        KitLabels(), prepared_ ? bin_dir : work_dir_);
   built.labs = std::move(outcome.labs);
+  if (!outcome.compile_note.empty()) built.result.warnings.push_back(outcome.compile_note);
   if (!prepared_) Prepare(outcome.kit);
   return built;
 }

@@ -1,0 +1,59 @@
+// The student's file becomes an object inside a jail. A compiler is an
+// interpreter of student input: `#include`, `__has_include` and
+// `asm(".incbin")` read any file it can see, and constexpr evaluation can run
+// for hours. So g++ runs in bubblewrap with only /usr, the lab's public
+// headers, the one student file and an output folder in sight (no /proc, no
+// /etc, no network, no kit tree), as an unprivileged user, under a wall
+// clock and rlimits, with its messages capped and made kit-relative.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace labkit::build {
+
+struct CompileLimits {
+  int seconds = 60;                       // wall clock per file
+  uint64_t memory_bytes = 2ull << 30;     // RLIMIT_AS
+  uint64_t file_bytes = 64ull << 20;      // RLIMIT_FSIZE: the object, temp files
+  int processes = 64;                     // RLIMIT_NPROC of the compile user (as root)
+  size_t message_bytes = 8192;            // the first compiler messages kept
+};
+
+// The defaults, with the wall clock from LABKIT_COMPILE_SECONDS when it is
+// set (the kit's own fixtures use a few seconds).
+CompileLimits LimitsFromEnvironment();
+
+struct CompileJob {
+  std::string source;    // host path of the student's file
+  std::string kit_path;  // its kit-relative path: "labs/01_socket/socket_lab.cc"
+  std::string kit_root;  // host path of the kit, where the headers are read
+  std::vector<std::string> headers;  // kit-relative headers visible to it
+  std::string work_dir;  // an empty folder of the grader's for this compile
+  std::string object;    // where the object goes (host path)
+};
+
+struct CompileOutcome {
+  bool ok = false;
+  // Kit-relative compiler messages, capped; when a limit stopped the
+  // compiler, the first line says which ("compilation stopped after 60 s").
+  std::string messages;
+};
+
+// How this process compiles student files, decided once: in the jail, or,
+// where bubblewrap cannot start (or LABKIT_NO_JAIL is set), with the same
+// limits and user but no jail; `note` then says so, for the report.
+struct CompileIsolation {
+  bool jailed = false;
+  std::string note;
+};
+const CompileIsolation& CompileIsolationHere();
+
+// Compiles `job` with the kit's flags (-std=c++20 -Wall -Wextra -fPIC -c).
+// Throws std::runtime_error only when the grader itself cannot work (no
+// fork, no folder); a file that does not compile is an outcome.
+CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits);
+
+}  // namespace labkit::build
