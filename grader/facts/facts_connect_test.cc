@@ -26,11 +26,12 @@ int ConnectInet(const char* ip, uint16_t port) {
   return ErrnoOf(::connect(fd.get(), Sa(&address), sizeof address));
 }
 
+// IPV6_V6ONLY is set either way: its default comes from net.ipv6.bindv6only.
 int ConnectInet6(const char* ip, uint16_t port, bool v6only = false) {
   Fd fd(::socket(AF_INET6, SOCK_STREAM, 0));
   Bound(fd.get());
-  int on = 1;
-  if (v6only) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+  int option = v6only;
+  ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &option, sizeof option);
   sockaddr_in6 address = Inet6(ip, port);
   return ErrnoOf(::connect(fd.get(), Sa(&address), sizeof address));
 }
