@@ -33,7 +33,8 @@ Status BindInet6(int fd, const std::string& ip, uint16_t port);
 // Step 4. Binds an AF_UNIX socket to a filesystem path. A stale socket file
 // left at `path` by an earlier server is removed first; any other kind of
 // file there is left alone (bind then fails with EADDRINUSE). A path that
-// does not fit in sockaddr_un's sun_path (with its terminating NUL) gives
+// does not fit in sockaddr_un's sun_path with its terminating NUL (more than
+// 107 characters: the portable rule, though Linux itself takes 108) gives
 // ENAMETOOLONG.
 Status BindUnixPath(int fd, const std::string& path);
 

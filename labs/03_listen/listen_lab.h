@@ -10,8 +10,9 @@
 // a socket it created is closed again, after its errno has been read.
 //
 // `backlog` is passed to listen() as it is: it bounds the connections that
-// may wait, completed, for accept(). 0 is a legal backlog (the kernel's
-// smallest queue), not "use a default". Ports are in host byte order.
+// may wait, completed, for accept(). 0 is a legal backlog (on Linux, the
+// smallest queue: one connection), not "use a default". Ports are in host
+// byte order.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,8 @@ namespace labkit::lab03 {
 // Step 1. An AF_INET server listening on a numeric IPv4 address ("127.0.0.1",
 // "0.0.0.0") and a port; port 0 lets the kernel pick a free one.
 // SO_REUSEADDR is set before bind(), so a restarted server can bind its port
-// again while connections of the old one still sit in TIME_WAIT.
+// again while connections of the old one still sit in TIME_WAIT (on Linux
+// only if those had it too: they inherit it from the listener).
 // An `ip` that is not a numeric IPv4 address (a host name, an IPv6 address,
 // "") gives EINVAL, and no socket is left open. Otherwise the errno of the
 // failing call is returned as it is: EADDRINUSE (another socket listens
@@ -47,9 +49,9 @@ SysResult<int> ListenInet6(const std::string& ip, uint16_t port, int backlog);
 // Step 4. An AF_UNIX stream server listening on a filesystem path. A stale
 // socket file left at `path` by an earlier server is removed first; any
 // other kind of file there is left alone, and bind() then fails with
-// EADDRINUSE. A path that does not fit in sun_path (with its terminating
-// NUL) gives ENAMETOOLONG. Other errors: bind's errno (ENOENT for a missing
-// directory, EACCES, ...), with no descriptor left open.
+// EADDRINUSE. A path that does not fit in sun_path with its terminating NUL
+// (more than 107 characters) gives ENAMETOOLONG. Other errors: bind's errno
+// (ENOENT for a missing directory, EACCES, ...), with no descriptor left open.
 SysResult<int> ListenUnix(const std::string& path, int backlog);
 
 }  // namespace labkit::lab03

@@ -26,7 +26,7 @@ namespace labkit::lab04 {
 //   AF_UNIX   "unix:/tmp/client.sock" for a path, "unix:@name" for an
 //             abstract name (the bytes after the leading NUL, up to
 //             `length`), and "unix:(unnamed)" for a client that never bound,
-//             whose address is only the family (`length` is
+//             whose address is only the family (on Linux `length` is
 //             sizeof(sa_family_t)).
 //   any other family: "family N", N its number ("family 0" for AF_UNSPEC).
 // `length` is how many bytes of `address` the kernel filled in.
@@ -42,10 +42,11 @@ struct Accepted {
 // Step 2. Takes the next connection waiting on `listen_fd`, asking accept()
 // for the client's address. Blocks while none is waiting, unless the
 // listener is non-blocking. The new socket is blocking, whatever the
-// listener is, and the caller owns it. On failure nothing is left open and
-// accept's errno is returned as it is: EAGAIN (a non-blocking listener with
-// no client waiting), EINVAL (a socket that is not listening), ENOTSOCK,
-// EBADF, EOPNOTSUPP (a datagram socket), EINTR (a signal came first).
+// listener is (on Linux accept() does not pass O_NONBLOCK on), and the
+// caller owns it. On failure nothing is left open and accept's errno is
+// returned as it is: EAGAIN (a non-blocking listener with no client
+// waiting), EINVAL (a socket that is not listening), ENOTSOCK, EBADF,
+// EOPNOTSUPP (a datagram socket), EINTR (a signal came first).
 SysResult<Accepted> AcceptWithPeer(int listen_fd);
 
 // Step 3. The same without the address: accept(listen_fd, NULL, NULL).
@@ -63,8 +64,9 @@ using ClientHandler = std::function<Status(const Accepted& client)>;
 // after its handler returns, whether the handler succeeded or not. Then it
 // goes on to the next client:
 //   - accept failing with EINTR (a signal interrupted the wait) or
-//     ECONNABORTED (a client gave up while queued) is retried, and does not
-//     count as a connection;
+//     ECONNABORTED (a queued connection was reset; the BSDs report that,
+//     while Linux hands the connection over and its first recv() fails) is
+//     retried, and does not count as a connection;
 //   - a handler that fails does not stop the loop.
 // Returns how many handlers succeeded (0 when `count` is 0 or less, without
 // calling accept). Any other accept error ends the loop and is returned

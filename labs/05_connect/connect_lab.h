@@ -40,10 +40,10 @@ SysResult<int> ConnectInet6(const std::string& ip, uint16_t port);
 
 // Step 4. Connects to the AF_UNIX stream socket listening at the filesystem
 // path `path`. A path that does not fit in sun_path with its terminating NUL
-// gives ENAMETOOLONG before any socket is created. connect's errno comes back
-// as it is: ENOENT when nothing exists at the path, ECONNREFUSED when the
-// file there is not a listening socket, EPROTOTYPE when the socket there is
-// not a stream socket.
+// (more than 107 characters) gives ENAMETOOLONG before any socket is
+// created. connect's errno comes back as it is: ENOENT when nothing exists
+// at the path, ECONNREFUSED when the file there is not a listening socket,
+// EPROTOTYPE when the socket there is not a stream socket.
 SysResult<int> ConnectUnix(const std::string& path);
 
 // Step 5. Connects to `host`, a numeric IPv4 or IPv6 address, whichever it

@@ -97,8 +97,8 @@ struct Received {
 // Step 10. One recvfrom() with room for any address (a sockaddr_storage):
 // up to `max` bytes of what has arrived, waiting for at least one; no bytes
 // at end of stream. `address_length` is the length recvfrom() reported back
-// in its value-result argument: 0 on a TCP socket, whose sender is always
-// the connected peer.
+// in its value-result argument: on Linux 0 for a TCP socket, whose sender
+// is always the connected peer.
 SysResult<Received> RecvFromConnected(int fd, size_t max);
 
 }  // namespace labkit::lab06

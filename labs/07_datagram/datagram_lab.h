@@ -49,7 +49,8 @@ SysResult<int> OpenUdp(const std::string& ip, uint16_t port);
 // yet is bound to a free port by this first send. Errors: EMSGSIZE for a
 // payload that cannot fit in one datagram (more than 65507 bytes over IPv4,
 // 65527 over IPv6), EAGAIN for a full queue on a non-blocking AF_UNIX
-// socket, and any other errno of sendto().
+// socket (Linux never drops AF_UNIX datagrams), and any other errno of
+// sendto().
 Status SendDatagram(int fd, const std::string& payload, const Endpoint& to);
 
 // One datagram as it was received.
@@ -81,13 +82,15 @@ inline constexpr size_t kMaxDatagram = 65535;
 // receive timeout expires), EMSGSIZE for a datagram longer than kMaxDatagram
 // (possible over AF_UNIX only; it is received and dropped, not answered), or
 // a reply that cannot be sent (ENOTCONN for an AF_UNIX sender that was never
-// bound: recvfrom() reports an address of length 0, so nobody can be answered).
+// bound: on Linux recvfrom() reports an address of length 0, so nobody can be
+// answered).
 Status Echo(int fd, int count);
 
 // Step 6. A UDP socket connected to ip:port. connect() on a datagram socket
 // sends nothing: it only fixes the peer, so it works even if nothing listens
-// there. The socket gets a free local port and from then on receives only
-// the peer's datagrams. Errors: EINVAL for an ip MakeEndpoint rejects (no
+// there. The socket gets a free local port, and from then on the kernel
+// drops datagrams from anyone but the peer (those queued before connect()
+// are still received). Errors: EINVAL for an ip MakeEndpoint rejects (no
 // socket is created), or the errno of socket() or connect().
 SysResult<int> ConnectUdp(const std::string& ip, uint16_t port);
 

@@ -176,7 +176,7 @@ TEST(Bind, RejectsAPathLongerThanSunPath) {
       std::string path = "/tmp/" + std::string(size - 5, 'x');
       s.ExpectError("BindUnixPath(fd, a path of " + std::to_string(size) + " characters)",
                     ENAMETOOLONG, [&] { return BindUnixPath(fd, path); },
-                    "sun_path holds 108 bytes including the terminating NUL");
+                    "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     }
     int abstract = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectError("BindUnixAbstract(abstract, a name of 200 characters)", ENAMETOOLONG,

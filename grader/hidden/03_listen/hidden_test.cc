@@ -189,7 +189,7 @@ TEST(Listen, UnixLeavesOtherFilesAlone) {
     std::string long_path = "/tmp/" + std::string(sizeof(sockaddr_un::sun_path) - 5, 'x');
     s.ExpectError("ListenUnix(a path of 108 characters, 4)", ENAMETOOLONG,
                   [&] { return ListenUnix(long_path, 4); },
-                  "sun_path holds 108 bytes including the terminating NUL");
+                  "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
              "a failed ListenUnix must leave no socket open");
   });

@@ -201,7 +201,7 @@ TEST(Connect, UnixPathLengthLimit) {
       std::string too_long(size, 'q');
       s.ExpectError("ConnectUnix(a path of " + std::to_string(size) + " characters)",
                     ENAMETOOLONG, [&] { return ConnectUnix(too_long); },
-                    "sun_path holds 108 bytes including the terminating NUL");
+                    "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     }
   });
 }

@@ -156,7 +156,7 @@ TEST(Datagram, UnixDatagramErrorsLeakNothing) {
     std::string longest = "/tmp/" + std::string(sizeof(sockaddr_un::sun_path) - 5, 'x');
     s.ExpectError("UnixEndpoint(a path of 108 characters)", ENAMETOOLONG,
                   [&] { return UnixEndpoint(longest); },
-                  "sun_path holds 108 bytes including the terminating NUL");
+                  "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     s.ExpectError("OpenUnixDatagram(a path of 108 characters)", ENAMETOOLONG,
                   [&] { return OpenUnixDatagram(longest); });
     s.Expect("open descriptors now", before + 1, harness::CountOpenFds(),
