@@ -27,6 +27,7 @@
 #include "grader/cli/process.h"
 #include "grader/report/untrusted_text.h"
 #include "grader/run/jail.h"
+#include "grader/run/proc_table.h"
 
 namespace labkit::cli {
 namespace {
@@ -146,19 +147,12 @@ std::string BombArchive(const std::string& root, const std::vector<Lab>& labs,
   return path;
 }
 
-// Processes left by a case (a daemon, a fork bomb): any of the case users.
-int LeftoverProcesses() {
+// Processes left by a case (a daemon, a fork bomb): any of the case users
+// this grader holds (other graders on the machine hold others).
+int LeftoverProcesses(const run::Isolation& isolation) {
   int count = 0;
-  for (const fs::directory_entry& entry : fs::directory_iterator("/proc")) {
-    const std::string pid = entry.path().filename();
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream status(entry.path() / "status");
-    for (std::string line; std::getline(status, line);) {
-      if (line.rfind("Uid:", 0) != 0) continue;
-      long uid = std::strtol(line.c_str() + 4, nullptr, 10);
-      if (uid >= 61000 && uid < 61000 + 256) ++count;
-      break;
-    }
+  for (uid_t user : isolation.users ? isolation.users->users() : std::vector<uid_t>{}) {
+    count += static_cast<int>(run::ProcessTable(user).size());
   }
   return count;
 }
@@ -176,6 +170,22 @@ class ScopedEnv {
   const char* name_;
   std::optional<std::string> old_;
 };
+
+// Everything still a child of this process came from a grader it killed
+// (orphans come here: this process is a child subreaper, and runs no case
+// of its own now). Killed and reaped, round after round, as their own
+// children are orphaned in turn.
+void KillAndReapOrphans() {
+  for (int round = 0; round < 100; ++round) {
+    std::vector<pid_t> children;
+    for (const run::ProcessEntry& process : run::ProcessTable()) {
+      if (process.parent == ::getpid()) children.push_back(process.pid);
+    }
+    if (children.empty()) return;
+    for (pid_t child : children) ::kill(child, SIGKILL);
+    for (pid_t child : children) ::waitpid(child, nullptr, 0);
+  }
+}
 
 // What is wrong with `result` for `fixture`; empty when it is as expected.
 std::vector<std::string> Problems(const json& fixture, const judge::GradeResult& result,
@@ -274,7 +284,8 @@ void RunBatchAndKillIt(const std::string& class_dir, const std::string& gradeboo
   ::waitpid(pid, nullptr, 0);
   ::close(output[0]);
   // Its jails die with it; what they leave comes to this process to reap.
-  run::KillCaseUsers(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  // Its cgroups and case users are for the next grader to clean up.
+  KillAndReapOrphans();
 }
 
 // A class batch killed after its first row and started again: each
@@ -480,7 +491,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     } catch (const std::exception& e) {
       problems.push_back(std::string("checking the views failed: ") + e.what());
     }
-    if (int left = LeftoverProcesses(); left > 0) {
+    if (int left = LeftoverProcesses(grader.isolation()); left > 0) {
       problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");
     }
     Tell(name, seconds, problems, tally);

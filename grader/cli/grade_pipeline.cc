@@ -98,7 +98,7 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
 // the case launcher, the jail probe, each lab's reference and its cases.
 void Grader::Prepare(const std::map<std::string, std::string>& kit) {
   StageTimer timer("prepare");
-  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel), root_ + "/grader/run/jail_etc");
+  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel), root_ + "/grader/run/jail_etc", workers_);
   for (const Lab& lab : labs_) {
     references_[lab.id].tests = kit.at(TestsLabel(lab.id));
     references_[lab.id].library = kit.at(ReferenceLabel(lab.id));
@@ -246,15 +246,26 @@ judge::GradeResult Grader::RunAndJudge(Built built) {
     result.max_score += graded.max_score;
     result.labs.push_back(std::move(graded));
   }
-  std::vector<harness::CaseOutcome> outcomes = run::RunMany(isolation_, jobs, workers_);
-  for (size_t j = 0; j < outcomes.size(); ++j) {
+  std::vector<run::CaseRun> runs = run::RunMany(isolation_, jobs, workers_);
+  int machine_errors = 0;
+  for (size_t j = 0; j < runs.size(); ++j) {
     auto [lab, c] = origin[j];
     const run::CaseInfo& info = references_.at(labs_[lab].id).cases[c];
     judge::GradedLab& graded = result.labs[lab];
     graded.cases[c] = judge::JudgeAgainstReference(
-        info.name, info.points, outcomes[j], references_.at(labs_[lab].id).transcripts[c]);
+        info.name, info.points, runs[j].outcome, references_.at(labs_[lab].id).transcripts[c]);
+    graded.cases[c].peak_memory_bytes = runs[j].peak_memory_bytes;
+    if (runs[j].killed_from_outside) {
+      graded.cases[c].status = "machine_error";
+      ++machine_errors;
+    }
     graded.score += graded.cases[c].score;
     result.score += graded.cases[c].score;
+  }
+  if (machine_errors > 0) {
+    result.warnings.push_back(std::to_string(machine_errors) +
+                              " case(s) were stopped twice by the grading machine, not by the "
+                              "submission (status machine_error): grade this submission again");
   }
   std::error_code ignored;
   fs::remove_all(built.stage_dir, ignored);

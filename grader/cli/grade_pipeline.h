@@ -49,6 +49,10 @@ class Grader {
     EnsurePrepared();
     return isolation_.jailed;
   }
+  const run::Isolation& isolation() {
+    EnsurePrepared();
+    return isolation_;
+  }
 
  private:
   struct LabReference {

@@ -12,7 +12,10 @@ struct GradedCase {
   std::string name;       // "Listen.ReusesTheAddress"
   int score = 0;          // max_score if it passed, else 0
   int max_score = 0;
-  std::string status;     // passed, failed, timed_out, crashed, exited_early, not_run
+  // passed, failed, timed_out, crashed, exited_early, not_run, or
+  // machine_error: killed twice by something other than its own limits, so
+  // the grading machine is at fault (it scores 0 until graded again)
+  std::string status;
   std::string reason;     // one line: why it did not pass ("" when it passed)
   // The submission's transcript: numbered steps, with the socket calls the
   // code under test made as indented lines beneath its step; normalized
@@ -22,6 +25,7 @@ struct GradedCase {
   int divergence = -1;    // index of the first line where they differ; -1 if none
   std::string failure;    // the failed expectation: what, expected, actual, hint
   std::string output;     // what the code printed, capped
+  long long peak_memory_bytes = -1;  // all its processes together; -1 when unknown
   bool passed() const { return status == "passed"; }
 };
 

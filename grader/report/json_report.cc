@@ -21,6 +21,7 @@ nlohmann::json CaseJson(const GradedCase& c) {
       {"divergence", c.divergence},
       {"failure", c.failure},
       {"output", c.output},
+      {"peak_memory_bytes", c.peak_memory_bytes},
   };
 }
 

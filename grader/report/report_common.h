@@ -47,14 +47,16 @@ std::string Paint(bool colour, const char* code, const std::string& text);
 
 // ---- Statuses ---------------------------------------------------------------
 
-// "PASS", "FAIL", "TIMEOUT", "CRASH", "EXITED", "NOT RUN", "OK",
+// "PASS", "FAIL", "TIMEOUT", "CRASH", "EXITED", "NOT RUN", "MACHINE", "OK",
 // "BUILD FAILED", "MISSING"; an unknown status in capitals.
 std::string StatusLabel(const std::string& status);
 // "✓" for passed/ok, "·" for not_run, "✗" otherwise.
 const char* StatusSymbol(const std::string& status);
-// The ANSI colour of a status: green, yellow (not run, missing) or red.
+// The ANSI colour of a status: green, yellow (not run, missing, machine
+// error: not the student's doing) or red.
 const char* StatusColour(const std::string& status);
-// Timed out, crashed or exited early: the case did not run to its end.
+// Timed out, crashed, exited early or stopped by the machine: the case did
+// not run to its end.
 bool IsAbnormal(const std::string& status);
 // The lab's number: the digits its id starts with ("03_listen" -> 3), else
 // its position (from 1) in the result.

@@ -22,12 +22,13 @@ std::vector<std::string> Lines(const std::vector<std::string>& lines) {
 // model stops this file compiling until it is given a kind here.
 GradedCase SanitisedCase(const GradedCase& c) {
   const auto& [name, score, max_score, status, reason, transcript, reference, divergence, failure,
-               output] = c;
+               output, peak_memory_bytes] = c;
   return GradedCase{Clean(name, Kind::kName),    score,
                     max_score,                   Clean(status, Kind::kName),
                     Clean(reason, Kind::kLine),  Lines(transcript),
                     Lines(reference),            divergence,
-                    Clean(failure, Kind::kBlock), Clean(output, Kind::kBlock)};
+                    Clean(failure, Kind::kBlock), Clean(output, Kind::kBlock),
+                    peak_memory_bytes};  // a number the grader measured
 }
 
 GradedLab SanitisedLab(const GradedLab& lab) {

@@ -100,6 +100,7 @@ std::string StatusLabel(const std::string& status) {
   if (status == "crashed") return "CRASH";
   if (status == "exited_early") return "EXITED";
   if (status == "not_run") return "NOT RUN";
+  if (status == "machine_error") return "MACHINE";  // the grading machine's fault
   if (status == "ok") return "OK";
   if (status == "build_failed") return "BUILD FAILED";
   if (status == "missing") return "MISSING";
@@ -116,12 +117,13 @@ const char* StatusSymbol(const std::string& status) {
 
 const char* StatusColour(const std::string& status) {
   if (status == "passed" || status == "ok") return "32";
-  if (status == "not_run" || status == "missing") return "33";
+  if (status == "not_run" || status == "missing" || status == "machine_error") return "33";
   return "31";
 }
 
 bool IsAbnormal(const std::string& status) {
-  return status == "timed_out" || status == "crashed" || status == "exited_early";
+  return status == "timed_out" || status == "crashed" || status == "exited_early" ||
+         status == "machine_error";
 }
 
 int LabNumber(const GradedLab& lab, size_t index) {

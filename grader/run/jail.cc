@@ -9,35 +9,45 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
-
 
 namespace labkit::run {
 namespace {
 
-// Each worker's cases run as a user of their own, so RLIMIT_NPROC (counted
-// per user) stops a fork bomb without starving the other worker.
-constexpr uid_t kFirstCaseUser = 61000;
 constexpr int kStartupMarginMs = 1000;  // starting the jail, even on a busy machine
 constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
 constexpr const char* kOutDirInJail = "/labkit/out";
 constexpr const char* kLibraryInJail = "/labkit/student.so";
-constexpr const char* kCpuSeconds = "10";
-constexpr const char* kMemoryBytes = "1073741824";
-constexpr const char* kProcesses = "64";
+constexpr int kCpuSeconds = 10;
+// Per process as an rlimit; with a cgroup, for the whole case as well.
+constexpr int64_t kMemoryBytes = 1 << 30;
+constexpr int kProcesses = 64;  // per case user (RLIMIT_NPROC)
+// The cgroup's bound on tasks: the student's processes, plus the kit's own
+// (bubblewrap, the launcher, the test process) and their threads.
+constexpr int kCaseTasks = kProcesses + 16;
 constexpr const char* kFileBytes = "16777216";
+constexpr int kCannotJoinCgroup = 125;  // exit status: the kernel refused the move
 constexpr size_t kReportCap = 1024 * 1024;
 // Inside the jail the fds are always these numbers.
 constexpr int kStatusFd = 3, kInfoFd = 4;
 
 bool IsRoot() { return ::geteuid() == 0; }
+
+// The student process's user: as root, its worker's user from the pool;
+// "" (as the test) otherwise.
+std::string CaseUser(const Isolation& isolation, const CaseToRun& spec) {
+  if (!IsRoot() || !isolation.users) return "";
+  return std::to_string(isolation.users->users().at(spec.slot));
+}
 
 // As root, bubblewrap needs no user namespace (cheaper), and the test
 // process keeps what it needs to run the student process as the case's
@@ -107,8 +117,7 @@ void PlaceFds(std::initializer_list<int> fds) {
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
   PlaceFds({status_fd, info_fd});
-  // The student process's user: as root, one of the case users.
-  const std::string user = IsRoot() ? std::to_string(kFirstCaseUser + spec.slot) : "";
+  const std::string user = CaseUser(isolation, spec);
   std::vector<std::string> args;
   if (isolation.jailed) {
     args = JailArguments(isolation, spec, out_dir, user);
@@ -125,54 +134,14 @@ void PlaceFds(std::initializer_list<int> fds) {
     ::close(kInfoFd);
     args = {isolation.launcher};
   }
-  for (std::string arg : {std::to_string(kStatusFd), std::string("-"), std::string(kCpuSeconds),
-                          std::string(kMemoryBytes), std::string(kProcesses),
-                          std::string(kFileBytes), std::string("--")}) {
+  for (std::string arg : {std::to_string(kStatusFd), std::string("-"),
+                          std::to_string(kCpuSeconds), std::to_string(kMemoryBytes),
+                          std::to_string(kProcesses), std::string(kFileBytes), std::string("--")}) {
     args.push_back(arg);
   }
   args.push_back(isolation.jailed ? "/labkit/suite" : spec.binary);
   args.push_back("--gtest_filter=" + spec.name);
   Exec(args);
-}
-
-// The processes of `user` still in the process table (zombies included),
-// and for each whether this process is its parent.
-std::vector<std::pair<pid_t, bool>> ProcessesOf(uid_t user) {
-  std::vector<std::pair<pid_t, bool>> found;
-  const std::string self = std::to_string(::getpid());
-  for (const std::filesystem::directory_entry& entry :
-       std::filesystem::directory_iterator("/proc")) {
-    const std::string pid = entry.path().filename();
-    struct stat owner;
-    if (pid.find_first_not_of("0123456789") != std::string::npos ||
-        ::stat(entry.path().c_str(), &owner) != 0 || owner.st_uid != user) {
-      continue;
-    }
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    std::getline(stat, line);
-    size_t end = line.rfind(')');  // the command name may hold spaces
-    if (end == std::string::npos) continue;
-    std::istringstream fields(line.substr(end + 2));
-    std::string state, parent;
-    fields >> state >> parent;
-    found.emplace_back(std::stoi(pid), parent == self);
-  }
-  return found;
-}
-
-// A case's daemon must not outlive it: kill every process of the case's own
-// user (possible as root; without root there is no user of its own either).
-// Orphans are reparented to the grader (a child subreaper) and reaped here,
-// or as zombies they would still count against the user's RLIMIT_NPROC.
-void KillLeftovers(int slot) {
-  if (!IsRoot()) return;
-  const uid_t user = kFirstCaseUser + slot;
-  if (ProcessesOf(user).empty()) return;  // the usual case: one scan of /proc, no fork
-  harness::KillEveryProcessOf(user);
-  for (const auto& [pid, ours] : ProcessesOf(user)) {
-    if (ours) ::waitpid(pid, nullptr, 0);  // killed above: it is dying, if not dead
-  }
 }
 
 // Reads {"child-pid": N, ...} from bubblewrap's --info-fd; -1 if it never came.
@@ -216,16 +185,45 @@ std::string ReadCapped(const std::string& path, size_t cap) {
   return text;
 }
 
-harness::CaseOutcome HarnessProblem(const std::string& what) {
-  harness::CaseOutcome outcome;
-  outcome.verdict = harness::Verdict::kFailed;
-  outcome.reason = "the grader could not run this case: " + what;
-  return outcome;
+// Not the submission's doing: the case is run again, and if it happens
+// again it is reported as the machine's problem.
+CaseRun HarnessProblem(const std::string& what) {
+  CaseRun run;
+  run.outcome.verdict = harness::Verdict::kFailed;
+  run.outcome.reason = "the grader could not run this case: " + what;
+  run.killed_from_outside = true;
+  return run;
+}
+
+// Whether a SIGKILL could be RLIMIT_CPU's: only once the case could have
+// used kCpuSeconds of CPU, on every core, in the time it ran.
+bool CpuLimitReachable(std::chrono::steady_clock::duration ran) {
+  const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
+  return std::chrono::duration<double>(ran).count() * cores >= kCpuSeconds;
+}
+
+// Whether the case's process (the student's, in a split case) was killed
+// by SIGKILL, as JudgeCase words it.
+bool KilledBySigkill(const harness::CaseOutcome& outcome) {
+  return outcome.verdict == harness::Verdict::kCrashed &&
+         outcome.reason.rfind("killed by SIGKILL", 0) == 0;
 }
 
 }  // namespace
 
-harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
+CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
+  if (IsRoot() &&
+      (!isolation.users || spec.slot >= static_cast<int>(isolation.users->users().size()))) {
+    return HarnessProblem("no case user is held for worker " + std::to_string(spec.slot));
+  }
+  std::optional<CaseCgroup> cgroup;
+  if (isolation.cgroups.usable()) {
+    try {
+      cgroup.emplace(isolation.cgroups, spec.name, CgroupLimits{kMemoryBytes, kCaseTasks});
+    } catch (const std::runtime_error& e) {
+      return HarnessProblem(e.what());
+    }
+  }
   const std::string token = harness::RandomToken();
   // Named after this process, like the grader's work folder, so that one
   // left by a grader killed mid-case can be recognised and removed.
@@ -243,8 +241,13 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   for (int* pipe : {output, status, info}) {
     if (::pipe2(pipe, O_CLOEXEC) != 0) ready = false;
   }
+  const auto started = std::chrono::steady_clock::now();
   pid_t pid = ready ? ::fork() : -1;
-  if (pid == 0) StartCase(isolation, spec, case_dir, out_dir, output[1], status[1], info[1]);
+  if (pid == 0) {
+    // In before anything of the case runs: all it starts is counted.
+    if (cgroup && !cgroup->Join()) ::_exit(kCannotJoinCgroup);
+    StartCase(isolation, spec, case_dir, out_dir, output[1], status[1], info[1]);
+  }
   for (int fd : {output[1], status[1], info[1]}) ::close(fd);
   harness::CaseProcess process;
   if (pid > 0) {
@@ -255,6 +258,7 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
     process = harness::Supervise(pid, -1, output[0], spec.timeout_ms + kStartupMarginMs, launcher);
   }
+  const auto ran = std::chrono::steady_clock::now() - started;
   ::close(info[0]);
   // The launcher's line is the case's true wait status; the jail's own exit
   // status only tells that the launcher ended (or was killed on a timeout).
@@ -263,8 +267,11 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   bool has_status = n > 0 && std::strchr(buffer, '\n') != nullptr;
   for (int fd : {output[0], status[0]}) ::close(fd);
   // The pid namespace should have taken everything with it; this makes sure,
-  // whatever bubblewrap left behind (it is cheap: one fork per case).
-  KillLeftovers(spec.slot);
+  // whatever bubblewrap left behind: the cgroup holds all of the case, and
+  // the user's sweep reaps what was orphaned to this process (no jail).
+  CgroupUsage usage = cgroup ? cgroup->Usage() : CgroupUsage{};
+  if (cgroup) cgroup->Destroy();
+  if (IsRoot()) KillProcessesOf(isolation.users->users().at(spec.slot));
   process.report = ReadCapped(out_dir + "/report", kReportCap);
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
@@ -275,30 +282,39 @@ harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& 
   ReplaceAll(process.output, shown_dir, "$TMP");
   if (has_status) {
     process.status = std::atoi(buffer);
+  } else if (usage.memory_limit_reached) {
+    process.status = SIGKILL;  // the OOM killer took the launcher too: as a kill of the case
   } else if (!process.timed_out && !process.flooded) {
-    return HarnessProblem("the jail did not start (exit status " +
-                          std::to_string(WEXITSTATUS(process.status)) + ")");
+    return HarnessProblem(WEXITSTATUS(process.status) == kCannotJoinCgroup
+                              ? "the case could not join its cgroup"
+                              : "the jail did not start (exit status " +
+                                    std::to_string(WEXITSTATUS(process.status)) + ")");
   }
-  harness::CaseOutcome outcome;
+  CaseRun run;
+  run.peak_memory_bytes = usage.peak_memory_bytes;
+  harness::CaseOutcome& outcome = run.outcome;
   outcome.output = process.output;
   outcome.output_bytes = process.output_bytes;
   harness::JudgeCase(process, token, outcome);
-  return outcome;
-}
-
-void KillCaseUsers(int workers) {
-  for (int slot = 0; slot < workers; ++slot) KillLeftovers(slot);
-}
-
-Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir) {
-  Isolation isolation{true, launcher, etc_dir, ""};
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);  // see KillLeftovers
-  if (std::getenv("LABKIT_NO_JAIL") != nullptr) {
-    isolation.jailed = false;
-    isolation.note = "no jail: LABKIT_NO_JAIL is set; cases ran with rlimits, an unprivileged "
-                     "user and timeouts only";
-    return isolation;
+  if (usage.memory_limit_reached && !outcome.passed()) {
+    outcome.reason += "; the case reached its memory limit (" +
+                      std::to_string(kMemoryBytes >> 20) + " MiB for all its processes together)";
   }
+  // A SIGKILL that neither the grader (timeout, flood) nor a limit of the
+  // case's own sent came from outside: another grader, the host's OOM
+  // killer, an administrator.
+  run.killed_from_outside = KilledBySigkill(outcome) && !process.flooded &&
+                            !usage.memory_limit_reached && !CpuLimitReachable(ran);
+  return run;
+}
+
+namespace {
+
+// Whether the jail starts here (sets isolation.jailed), and how cases are
+// jailed, for the note.
+std::string ProbeJail(Isolation& isolation) {
+  isolation.jailed = false;
+  if (std::getenv("LABKIT_NO_JAIL") != nullptr) return "no jail: LABKIT_NO_JAIL is set";
   // The launcher run on itself with no arguments prints its usage and exits
   // with 2: enough to prove the jail starts and runs a program. What
   // bubblewrap says when it cannot start goes into the report.
@@ -316,10 +332,9 @@ Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir
   int status = 0;
   if (pid > 0) ::waitpid(pid, &status, 0);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-    isolation.note = "bubblewrap jail: loopback-only network, own pid namespace, read-only /usr, "
-                     "the kit's /etc, empty /tmp, the student's code as an unprivileged user in "
-                     "a process of its own, rlimits, timeouts";
-    return isolation;
+    isolation.jailed = true;
+    return "bubblewrap jail: loopback-only network, own pid namespace, read-only /usr, "
+           "the kit's /etc, empty /tmp, the student's code in a process of its own";
   }
   std::string first_line;
   if (said >= 0) {
@@ -328,13 +343,45 @@ Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir
     first_line = first_line.substr(0, first_line.find('\n'));
   }
   if (said >= 0) ::close(said);
-  isolation.jailed = false;
-  isolation.note = std::string("no jail: bubblewrap could not start here (") +
-                   (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
-                        ? "bwrap is not installed"
-                        : first_line.empty() ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                             : first_line) +
-                   "); cases ran with rlimits, an unprivileged user and timeouts only";
+  return std::string("no jail: bubblewrap could not start here (") +
+         (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127
+              ? "bwrap is not installed"
+              : first_line.empty() ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                   : first_line) +
+         ")";
+}
+
+}  // namespace
+
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers) {
+  Isolation isolation;
+  isolation.launcher = launcher;
+  isolation.etc_dir = etc_dir;
+  // Orphans of a case come to the grader, to be killed and reaped after it.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  const std::string jail = ProbeJail(isolation);
+  std::string users = "no case users of their own (the grader is not root, so the student's "
+                      "code ran as uid " + std::to_string(::geteuid()) + ")";
+  if (IsRoot()) {
+    UserPoolOptions options;
+    options.tell = [](const std::string& what) {
+      std::fprintf(stderr, "labkit: %s\n", what.c_str());
+    };
+    isolation.users = std::make_shared<UserPool>(UserPool::Acquire(workers, options));
+    users = "the student's code as a user of its own per worker (uid";
+    for (uid_t user : isolation.users->users()) users += " " + std::to_string(user);
+    users += std::string(", locked in ") + kCaseUserLockDir + ")";
+  }
+  isolation.cgroups = CaseCgroups::Probe();
+  isolation.cgroups.RemoveAbandoned();
+  const std::string limits =
+      isolation.cgroups.usable()
+          ? "a cgroup per case, " + isolation.cgroups.description() + ": " +
+                std::to_string(kMemoryBytes >> 20) + " MiB and " + std::to_string(kCaseTasks) +
+                " tasks for all its processes together; rlimits"
+          : "no cgroups (" + isolation.cgroups.description() +
+                "): memory and processes are bounded per process by rlimits only";
+  isolation.note = jail + "; " + users + "; " + limits + "; timeouts";
   return isolation;
 }
 

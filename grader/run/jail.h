@@ -2,13 +2,19 @@
 // process inside a jail (bubblewrap: only loopback networking, its own pid
 // namespace, a read-only /usr, an empty /tmp, nothing of the kit), under
 // rlimits, a wall-clock timeout and an output cap, as an unprivileged user
-// of its own. Where the jail cannot start, cases run with the same rlimits,
-// user and timeouts, and the report says so.
+// of its own, in a cgroup of its own. Where the jail cannot start, cases run
+// with the same rlimits, user, cgroup and timeouts, and the report says so.
+// Several graders can run on one machine at once (see user_pool.h and
+// case_cgroup.h): none touches another's cases.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 
 #include "grader/harness/case_process.h"
+#include "grader/run/case_cgroup.h"
+#include "grader/run/user_pool.h"
 
 namespace labkit::run {
 
@@ -17,12 +23,18 @@ struct Isolation {
   std::string launcher;  // path of case_launcher
   std::string etc_dir;   // the jail's /etc: names resolve as on a student's machine
   std::string note;      // for the report: how cases were isolated, and why
+  // As root, one case user per worker, locked for as long as any copy of
+  // this lives; without root, none (cases run as the grader's user).
+  std::shared_ptr<const UserPool> users;
+  CaseCgroups cgroups;  // not usable(): rlimits alone bound a case
 };
 
 // Tries to start the jail once; falls back to rlimits + timeouts if it
 // cannot (no bubblewrap, or no namespaces in this container).
-// `etc_dir` is grader/run/jail_etc of the kit.
-Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir);
+// `etc_dir` is grader/run/jail_etc of the kit. As root, takes up to
+// `workers` case users from the host's pool (at least one, waiting if need
+// be) and removes the case cgroups of dead graders.
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers);
 
 struct CaseToRun {
   std::string binary;     // the lab's test binary: tests, harness and stubs, no student code
@@ -32,14 +44,18 @@ struct CaseToRun {
   int slot = 0;           // the worker running it: each has a user of its own
 };
 
+struct CaseRun {
+  harness::CaseOutcome outcome;
+  // Killed by neither its own limits nor the grader (a SIGKILL from outside,
+  // or a jail that did not start): not the submission's doing, as far as
+  // the grader can tell. A case can also SIGKILL itself, which looks alike.
+  bool killed_from_outside = false;
+  int64_t peak_memory_bytes = -1;  // all its processes together; -1: unknown
+};
+
 // Runs one case and judges it from the outside: the launcher's record of
 // the wait status, the harness's records ending in a per-case token, the
-// timeout. Paths of the case's temp folder read as $TMP.
-harness::CaseOutcome RunJailedCase(const Isolation& isolation, const CaseToRun& spec);
-
-// Kills whatever the case users of `workers` workers still run and reaps
-// those that were this process's (orphans come here: the grader is a child
-// subreaper). For the case a grader itself was killed half way.
-void KillCaseUsers(int workers);
+// timeout, and the case's cgroup. Paths of its temp folder read as $TMP.
+CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec);
 
 }  // namespace labkit::run

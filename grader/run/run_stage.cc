@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <sstream>
 #include <stdexcept>
@@ -52,23 +53,34 @@ std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std
                                            const std::vector<CaseInfo>& cases, int workers) {
   std::vector<CaseToRun> jobs;
   for (const CaseInfo& info : cases) jobs.push_back({tests, library, info.name, info.timeout_ms, 0});
-  return RunMany(isolation, std::move(jobs), workers);
+  std::vector<harness::CaseOutcome> outcomes;
+  for (CaseRun& run : RunMany(isolation, std::move(jobs), workers)) {
+    outcomes.push_back(std::move(run.outcome));
+  }
+  return outcomes;
 }
 
-std::vector<harness::CaseOutcome> RunMany(const Isolation& isolation,
-                                          std::vector<CaseToRun> jobs, int workers) {
-  std::vector<harness::CaseOutcome> outcomes(jobs.size());
+std::vector<CaseRun> RunMany(const Isolation& isolation, std::vector<CaseToRun> jobs, int workers) {
+  if (isolation.users) workers = std::min<int>(workers, isolation.users->users().size());
+  std::vector<CaseRun> runs(jobs.size());
   std::atomic<size_t> next{0};
   auto work = [&](int slot) {
     for (size_t i; (i = next++) < jobs.size();) {
       jobs[i].slot = slot;
-      outcomes[i] = RunJailedCase(isolation, jobs[i]);
+      runs[i] = RunJailedCase(isolation, jobs[i]);
+      if (!runs[i].killed_from_outside) continue;
+      const std::string first = runs[i].outcome.reason;
+      runs[i] = RunJailedCase(isolation, jobs[i]);
+      if (runs[i].killed_from_outside) {
+        runs[i].outcome.reason = "the grading machine stopped this case twice, not the submission (" +
+                                 first + "); grade it again";
+      }
     }
   };
   std::vector<std::thread> threads;
   for (int slot = 0; slot < std::max(1, workers); ++slot) threads.emplace_back(work, slot);
   for (std::thread& thread : threads) thread.join();
-  return outcomes;
+  return runs;
 }
 
 }  // namespace labkit::run

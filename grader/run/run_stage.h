@@ -27,9 +27,11 @@ std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std
                                            const std::string& library,
                                            const std::vector<CaseInfo>& cases, int workers);
 
-// Runs `jobs` (cases of any binaries), `workers` at a time, each worker
-// with a slot of its own; outcomes come back in the order of `jobs`.
-std::vector<harness::CaseOutcome> RunMany(const Isolation& isolation,
-                                          std::vector<CaseToRun> jobs, int workers);
+// Runs `jobs` (cases of any binaries), `workers` at a time (no more than
+// the case users held), each worker with a slot of its own; results come
+// back in the order of `jobs`. A case killed from outside is run once more;
+// if that happens again, its killed_from_outside stays set and its reason
+// says the grading machine is at fault.
+std::vector<CaseRun> RunMany(const Isolation& isolation, std::vector<CaseToRun> jobs, int workers);
 
 }  // namespace labkit::run

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -15,6 +14,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "grader/harness/case_process.h"
 #include "grader/run/proc_table.h"
 
 namespace labkit::run {
@@ -132,16 +132,7 @@ void UserPool::Release() {
 void KillProcessesOf(uid_t user) {
   if (::geteuid() != 0) return;
   if (ProcessTable(user).empty()) return;  // the usual case: one scan of /proc, no fork
-  pid_t killer = ::fork();
-  if (killer == 0) {
-    if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
-      // A few rounds: a fork bomb forks while it is being killed.
-      for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
-      }
-    }
-    ::_exit(0);
-  }
-  if (killer > 0) ::waitpid(killer, nullptr, 0);
+  harness::KillEveryProcessOf(user);
   for (const ProcessEntry& process : ProcessTable(user)) {
     // Killed above, so dying if not dead: reaped, or its zombie would count.
     if (process.parent == ::getpid()) ::waitpid(process.pid, nullptr, 0);
