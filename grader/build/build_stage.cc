@@ -1,6 +1,7 @@
 #include "grader/build/build_stage.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,6 +199,26 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
   return labs;
 }
 
+// Graders of one kit share its Bazel outputs: from one grader's build until
+// it has copied its binaries out, another's build must not replace them.
+class BuildLock {
+ public:
+  explicit BuildLock(const std::string& root) {
+    std::error_code ignored;
+    fs::create_directories(root + "/.labkit", ignored);
+    fd_ = ::open((root + "/.labkit/build.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);  // Bazel would make us wait as long anyway
+  }
+  ~BuildLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  BuildLock(const BuildLock&) = delete;
+  BuildLock& operator=(const BuildLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace
 
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
@@ -216,6 +237,7 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   }
   for (const std::string& id : compiled) targets.push_back("@submission//:" + id + kLibrarySuffix);
   if (targets.empty()) return outcome;
+  BuildLock lock(root);
   BazelRun run = RunBazel(root, targets, objects_dir, out_dir);
   for (const nlohmann::json& event : run.events) {
     const nlohmann::json& id = event["id"];

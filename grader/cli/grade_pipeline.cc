@@ -168,8 +168,12 @@ void Grader::PrepareReferences() {
     changed = true;
   }
   if (changed) {
+    // Another grader of this kit may be reading it: replaced whole, never
+    // seen half written.
     fs::create_directories(root_ + "/.labkit");
-    std::ofstream(cache_path) << cache.dump() << "\n";
+    const std::string written = cache_path + "." + std::to_string(::getpid());
+    std::ofstream(written) << cache.dump() << "\n";
+    fs::rename(written, cache_path);
   }
 }
 
