@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -22,6 +24,7 @@
 
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
+#include "grader/cli/fixture_graders.h"
 #include "grader/cli/fixture_secrets.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/process.h"
@@ -171,22 +174,6 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-// Everything still a child of this process came from a grader it killed
-// (orphans come here: this process is a child subreaper, and runs no case
-// of its own now). Killed and reaped, round after round, as their own
-// children are orphaned in turn.
-void KillAndReapOrphans() {
-  for (int round = 0; round < 100; ++round) {
-    std::vector<pid_t> children;
-    for (const run::ProcessEntry& process : run::ProcessTable()) {
-      if (process.parent == ::getpid()) children.push_back(process.pid);
-    }
-    if (children.empty()) return;
-    for (pid_t child : children) ::kill(child, SIGKILL);
-    for (pid_t child : children) ::waitpid(child, nullptr, 0);
-  }
-}
-
 // What is wrong with `result` for `fixture`; empty when it is as expected.
 std::vector<std::string> Problems(const json& fixture, const judge::GradeResult& result,
                                   const std::string& root, bool jailed,
@@ -206,6 +193,24 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
     if (fixture.contains("status") && lab.status != fixture["status"]) {
       problems.push_back(lab.id + " status is " + lab.status + ", expected " +
                          fixture["status"].get<std::string>());
+    }
+    if (fixture.contains("case_status")) {
+      const std::string wanted = fixture["case_status"];
+      if (std::none_of(lab.cases.begin(), lab.cases.end(),
+                       [&](const judge::GradedCase& c) { return c.status == wanted; })) {
+        problems.push_back("no case of " + lab.id + " has the status " + wanted);
+      }
+    }
+    // The case's cgroup bounds all its processes together.
+    if (fixture.contains("peak_memory_at_most")) {
+      const long long limit = fixture["peak_memory_at_most"];
+      long long highest = -1;
+      for (const judge::GradedCase& c : lab.cases) highest = std::max(highest, c.peak_memory_bytes);
+      if (highest < 0) problems.push_back("no case of " + lab.id + " had its peak memory measured");
+      if (highest > limit) {
+        problems.push_back("a case of " + lab.id + " used " + std::to_string(highest >> 20) +
+                           " MiB at its peak, over the case's limit");
+      }
     }
     const std::string detail = fixture.value("detail", "");
     if (lab.detail.find(detail) == std::string::npos) {
@@ -255,80 +260,6 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
     ReplaceAll(path, "{{ROOT}}", root);
     if (fs::exists(fs::symlink_status(path))) problems.push_back("a case created " + path);
   }
-  return problems;
-}
-
-// Starts `labkit grade --class` on `class_dir`; kills it with SIGKILL once
-// it reports its first graded submission (or ends). Never waits unbounded.
-void RunBatchAndKillIt(const std::string& class_dir, const std::string& gradebook) {
-  int output[2];
-  if (::pipe(output) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(output[1], STDOUT_FILENO);
-    ::close(output[0]);
-    ::execl("/proc/self/exe", "labkit", "grade", "--class", class_dir.c_str(), "--out",
-            gradebook.c_str(), nullptr);
-    ::_exit(127);
-  }
-  ::close(output[1]);
-  std::string seen;
-  char buffer[512];
-  pollfd ready{output[0], POLLIN, 0};
-  while (seen.find("[1/") == std::string::npos && ::poll(&ready, 1, 120000) > 0) {
-    ssize_t n = ::read(output[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    seen.append(buffer, n);
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  ::close(output[0]);
-  // Its jails die with it; what they leave comes to this process to reap.
-  // Its cgroups and case users are for the next grader to clean up.
-  KillAndReapOrphans();
-}
-
-// A class batch killed after its first row and started again: each
-// submission must end up with exactly one row, at full marks.
-std::vector<std::string> ResumedBatchProblems(const std::string& root,
-                                              const std::vector<Lab>& labs,
-                                              const std::string& dir) {
-  const std::string class_dir = dir + "/class", gradebook = dir + "/gradebook.csv";
-  const std::vector<std::string> names = {"ada", "brian", "chen"};
-  for (const std::string& name : names) {
-    for (const Lab& lab : labs) {
-      fs::create_directories(class_dir + "/" + name + "/" + lab.id);
-      for (const std::string& file : lab.files) {
-        fs::copy_file(root + "/solutions/" + lab.id + "/" + file,
-                      class_dir + "/" + name + "/" + lab.id + "/" + file);
-      }
-    }
-  }
-  RunBatchAndKillIt(class_dir, gradebook);
-  std::vector<std::string> problems;
-  if (!fs::exists(gradebook)) problems.push_back("the killed batch left no gradebook");
-  ProcessResult again = RunProcess({"/proc/self/exe", "grade", "--class", class_dir, "--out",
-                                    gradebook}, true);
-  if (again.exit_code != 0) problems.push_back("the restarted batch failed: " + again.output);
-  std::map<std::string, int> rows;
-  std::istringstream lines(ReadText(gradebook));
-  std::string line;
-  std::getline(lines, line);  // the header
-  while (std::getline(lines, line)) {
-    std::string name = line.substr(0, line.find(','));
-    ++rows[name];
-    std::string last = line.substr(line.rfind(',') + 1);
-    std::string before = line.substr(0, line.rfind(','));
-    if (before.substr(before.rfind(',') + 1) != last) {
-      problems.push_back(name + " did not get full marks: " + line);
-    }
-  }
-  for (const std::string& name : names) {
-    if (rows[name] != 1) {
-      problems.push_back(name + " has " + std::to_string(rows[name]) + " rows in the gradebook");
-    }
-  }
-  if (rows.size() != names.size()) problems.push_back("the gradebook has unknown rows");
   return problems;
 }
 
@@ -412,6 +343,12 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       std::cout << "  - " << name << Dim(": skipped, it needs root") << "\n";
       continue;
     }
+    if (fixture.value("cgroup_only", false) && !grader.isolation().cgroups.usable()) {
+      std::cout << "  - " << name << Dim(": skipped, it needs cgroups (" +
+                                         grader.isolation().cgroups.description() + ")")
+                << "\n";
+      continue;
+    }
     const std::string work = dir + "/" + std::to_string(++number);
     fs::create_directories(work);
     std::string submission;
@@ -449,6 +386,10 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       forbidden.push_back({FirstLine(path), path});
     }
     const auto start = std::chrono::steady_clock::now();
+    std::future<ProcessResult> beside;
+    if (fixture.contains("beside")) {
+      beside = GradeBeside(root + "/" + fixture["beside"].get<std::string>(), work + "/beside.json");
+    }
     std::vector<std::string> problems;
     const std::string refusal = fixture.value("refused", "");
     try {
@@ -475,6 +416,11 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       }
     } catch (const std::exception& e) {
       problems.push_back(std::string("grading failed: ") + e.what());
+    }
+    if (beside.valid()) {
+      for (std::string& problem : BesideProblems(beside.get(), work + "/beside.json")) {
+        problems.push_back(std::move(problem));
+      }
     }
     const double seconds = SecondsSince(start);
     if (seconds > kSecondsPerFixture) {
