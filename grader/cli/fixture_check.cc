@@ -323,7 +323,8 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
   const json fixtures = json::parse(ReadText(root + "/grader/fixtures/fixtures.json"));
   const std::vector<Lab> labs = LoadCatalog(root);
   const std::string absolute_root = fs::canonical(root);
-  Grader grader(root, labs, std::max(1u, std::thread::hardware_concurrency()));
+  const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Grader grader(root, labs, workers);
   std::cout << "\n" << Bold("labkit test: the grader's fixtures") << Dim("  (" + grader.isolation_note() + ")") << "\n";
   char dir_template[] = "/tmp/labkit-fixtures.XXXXXX";
   if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("cannot create a temp folder");
@@ -390,6 +391,13 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     if (fixture.contains("beside")) {
       beside = GradeBeside(root + "/" + fixture["beside"].get<std::string>(), work + "/beside.json");
     }
+    // A fixture with a case memory limit of its own gets a grader of its own
+    // (a smaller limit is reached in time even on a busy machine).
+    std::optional<Grader> own;
+    if (fixture.contains("case_memory_mib")) {
+      own.emplace(root, labs, workers, fixture["case_memory_mib"].get<int64_t>() << 20);
+    }
+    Grader& grading = own ? *own : grader;
     std::vector<std::string> problems;
     const std::string refusal = fixture.value("refused", "");
     try {
@@ -404,7 +412,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
         compile_seconds.emplace("LABKIT_COMPILE_SECONDS",
                                 std::to_string(fixture["compile_seconds"].get<int>()));
       }
-      problems = Problems(fixture, grader.Grade(submission), absolute_root, grader.jailed(),
+      problems = Problems(fixture, grading.Grade(submission), absolute_root, grading.jailed(),
                           forbidden);
       if (!refusal.empty()) problems.push_back("it was graded, not refused with \"" + refusal + "\"");
     } catch (const UserError& e) {
@@ -437,7 +445,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     } catch (const std::exception& e) {
       problems.push_back(std::string("checking the views failed: ") + e.what());
     }
-    if (int left = LeftoverProcesses(grader.isolation()); left > 0) {
+    if (int left = LeftoverProcesses(grading.isolation()); left > 0) {
       problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");
     }
     Tell(name, seconds, problems, tally);

@@ -91,14 +91,20 @@ std::string MakeWorkDir() {
 
 }  // namespace
 
-Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers)
-    : root_(root), labs_(std::move(labs)), workers_(workers), work_dir_(MakeWorkDir()) {}
+Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
+               int64_t case_memory_bytes)
+    : root_(root),
+      labs_(std::move(labs)),
+      workers_(workers),
+      case_memory_bytes_(case_memory_bytes),
+      work_dir_(MakeWorkDir()) {}
 
 // The kit's side, built with the first submission (one Bazel run, not two):
 // the case launcher, the jail probe, each lab's reference and its cases.
 void Grader::Prepare(const std::map<std::string, std::string>& kit) {
   StageTimer timer("prepare");
-  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel), root_ + "/grader/run/jail_etc", workers_);
+  isolation_ = run::ProbeIsolation(kit.at(kLauncherLabel), root_ + "/grader/run/jail_etc", workers_,
+                                   case_memory_bytes_);
   for (const Lab& lab : labs_) {
     references_[lab.id].tests = kit.at(TestsLabel(lab.id));
     references_[lab.id].library = kit.at(ReferenceLabel(lab.id));

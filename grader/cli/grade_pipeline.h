@@ -21,8 +21,9 @@ namespace labkit::cli {
 class Grader {
  public:
   // Grades `labs`, `workers` cases at once. The kit's own pieces are built
-  // with the first submission.
-  Grader(const std::string& root, std::vector<Lab> labs, int workers);
+  // with the first submission. `case_memory_bytes`: see run::ProbeIsolation.
+  Grader(const std::string& root, std::vector<Lab> labs, int workers,
+         int64_t case_memory_bytes = 0);
   ~Grader();
   Grader(const Grader&) = delete;
   Grader& operator=(const Grader&) = delete;
@@ -77,6 +78,7 @@ class Grader {
   std::string root_;
   std::vector<Lab> labs_;
   int workers_;
+  int64_t case_memory_bytes_;
   std::string work_dir_;
   run::Isolation isolation_;
   std::map<std::string, LabReference> references_;

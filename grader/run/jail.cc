@@ -28,7 +28,8 @@ constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
 constexpr const char* kOutDirInJail = "/labkit/out";
 constexpr const char* kLibraryInJail = "/labkit/student.so";
 constexpr int kCpuSeconds = 10;
-// Per process as an rlimit; with a cgroup, for the whole case as well.
+// Per process as an rlimit (address space); with a cgroup, by default, for
+// the whole case as well.
 constexpr int64_t kMemoryBytes = 1 << 30;
 constexpr int kProcesses = 64;  // per case user (RLIMIT_NPROC)
 // The cgroup's bound on tasks: the student's processes, plus the kit's own
@@ -219,7 +220,8 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   std::optional<CaseCgroup> cgroup;
   if (isolation.cgroups.usable()) {
     try {
-      cgroup.emplace(isolation.cgroups, spec.name, CgroupLimits{kMemoryBytes, kCaseTasks});
+      cgroup.emplace(isolation.cgroups, spec.name,
+                     CgroupLimits{isolation.case_memory_bytes, kCaseTasks});
     } catch (const std::runtime_error& e) {
       return HarnessProblem(e.what());
     }
@@ -298,7 +300,8 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   harness::JudgeCase(process, token, outcome);
   if (usage.memory_limit_reached && !outcome.passed()) {
     outcome.reason += "; the case reached its memory limit (" +
-                      std::to_string(kMemoryBytes >> 20) + " MiB for all its processes together)";
+                      std::to_string(isolation.case_memory_bytes >> 20) +
+                      " MiB for all its processes together)";
   }
   // A SIGKILL that neither the grader (timeout, flood) nor a limit of the
   // case's own sent came from outside: another grader, the host's OOM
@@ -353,10 +356,12 @@ std::string ProbeJail(Isolation& isolation) {
 
 }  // namespace
 
-Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers) {
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers,
+                         int64_t case_memory_bytes) {
   Isolation isolation;
   isolation.launcher = launcher;
   isolation.etc_dir = etc_dir;
+  isolation.case_memory_bytes = case_memory_bytes > 0 ? case_memory_bytes : kMemoryBytes;
   // Orphans of a case come to the grader, to be killed and reaped after it.
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   const std::string jail = ProbeJail(isolation);
@@ -377,7 +382,8 @@ Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir
   const std::string limits =
       isolation.cgroups.usable()
           ? "a cgroup per case, " + isolation.cgroups.description() + ": " +
-                std::to_string(kMemoryBytes >> 20) + " MiB and " + std::to_string(kCaseTasks) +
+                std::to_string(isolation.case_memory_bytes >> 20) + " MiB and " +
+                std::to_string(kCaseTasks) +
                 " tasks for all its processes together; rlimits"
           : "no cgroups (" + isolation.cgroups.description() +
                 "): memory and processes are bounded per process by rlimits only";

@@ -27,14 +27,17 @@ struct Isolation {
   // this lives; without root, none (cases run as the grader's user).
   std::shared_ptr<const UserPool> users;
   CaseCgroups cgroups;  // not usable(): rlimits alone bound a case
+  int64_t case_memory_bytes = 0;  // the cgroup's limit: all of a case's processes together
 };
 
 // Tries to start the jail once; falls back to rlimits + timeouts if it
 // cannot (no bubblewrap, or no namespaces in this container).
 // `etc_dir` is grader/run/jail_etc of the kit. As root, takes up to
 // `workers` case users from the host's pool (at least one, waiting if need
-// be) and removes the case cgroups of dead graders.
-Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers);
+// be) and removes the case cgroups of dead graders. `case_memory_bytes`
+// bounds each case's memory where there are cgroups; 0: 1 GiB.
+Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir, int workers,
+                         int64_t case_memory_bytes = 0);
 
 struct CaseToRun {
   std::string binary;     // the lab's test binary: tests, harness and stubs, no student code
