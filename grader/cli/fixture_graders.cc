@@ -8,9 +8,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "grader/cli/fixture_submissions.h"
 #include "grader/run/proc_table.h"
 
 namespace labkit::cli {
@@ -88,7 +90,7 @@ std::vector<std::string> ResumedBatchProblems(const std::string& root,
                                     gradebook}, true);
   if (again.exit_code != 0) problems.push_back("the restarted batch failed: " + again.output);
   std::map<std::string, int> rows;
-  std::ifstream lines(gradebook);
+  std::istringstream lines(ReadText(gradebook));
   std::string line;
   std::getline(lines, line);  // the header
   while (std::getline(lines, line)) {
