@@ -66,6 +66,8 @@ def lab_files(header, source, support = []):
         size = "small",
         deps = [":public_tests", ":skeleton", _GTEST_MAIN],
         tags = ["manual"],
+        # The behaviour matrix self-test lists its cases.
+        visibility = ["//grader:__subpackages__"],
     )
 
 def _suite_binary(name, lab, impl):
