@@ -201,11 +201,13 @@ def _behaviour_matrix_test(lab):
         "matrix": "behaviours.json",
         "graded": ":graded_tests",
         "public": "//labs/%s:public_test" % lab,
+        "catalog": "//labs:labs.json",
     }
     native.cc_test(
         name = "behaviour_matrix_test",
         size = "small",
-        args = ["--%s=$(rootpath %s)" % (key, label) for key, label in files.items()],
+        args = ["--%s=$(rootpath %s)" % (key, label) for key, label in files.items()] +
+               ["--lab=" + lab],
         data = files.values(),
         deps = ["//grader/selftest:behaviour_matrix"],
     )
