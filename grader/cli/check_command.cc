@@ -62,6 +62,10 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
   const Lab& lab = FindLab(labs, lab_query);
   std::cout << Bold("Lab " + lab.number + " — " + lab.title) << "\n";
   const PublicRun run = RunPublicTests(root, lab);
+  if (!run.compiler_warnings.empty()) {
+    std::cout << Bold("The compiler warns about your code") << " (-Wall -Wextra; each warning "
+              << "is worth a look):\n" << run.compiler_warnings << "\n";
+  }
   if (ExplainNoResults(lab, run)) {
     return run.outcome == PublicRun::Outcome::kDoesNotCompile ? kExitBuildFailed : kExitTestsFailed;
   }

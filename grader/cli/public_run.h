@@ -14,6 +14,7 @@ namespace labkit::cli {
 struct PublicRun {
   enum class Outcome { kRan, kDoesNotCompile, kNoReport } outcome = Outcome::kRan;
   std::string compiler_errors;  // kDoesNotCompile: the compiler's first lines
+  std::string compiler_warnings;  // about the student's files (-Wall -Wextra), if any
   std::string last_output;      // kNoReport: the end of what the binary printed
   int exit_code = 0;            // kNoReport: how the binary ended
   std::vector<judge::CaseResult> cases;
