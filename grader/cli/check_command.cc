@@ -10,11 +10,25 @@
 namespace labkit::cli {
 namespace {
 
+// The exit code of a run without case results: whose build failed.
+int ExitCodeOf(const PublicRun& run) {
+  switch (run.outcome) {
+    case PublicRun::Outcome::kDoesNotCompile: return kExitStudentCodeDoesNotCompile;
+    case PublicRun::Outcome::kKitDoesNotBuild: return kExitBuildFailed;
+    default: return kExitTestsFailed;
+  }
+}
+
 // Explains a run that produced no case results; false if there are results.
 bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
   if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
     std::cout << Red("Your code in labs/" + lab.id + "/ does not compile yet.")
               << " The compiler said:\n" << run.compiler_errors;
+    return true;
+  }
+  if (run.outcome == PublicRun::Outcome::kKitDoesNotBuild) {
+    std::cout << Red("The kit itself did not build; your code is not the cause.")
+              << " Bazel said:\n" << run.compiler_errors;
     return true;
   }
   if (run.outcome == PublicRun::Outcome::kNoReport) {
@@ -57,18 +71,15 @@ bool ExplainPublicPass(const std::string& root, const Lab& lab) {
 
 }  // namespace
 
-int CheckLab(const std::string& root, const std::string& lab_query) {
-  const std::vector<Lab> labs = LoadCatalog(root);
-  const Lab& lab = FindLab(labs, lab_query);
+// One lab's public cases in full; its exit code.
+int CheckOneLab(const std::string& root, const Lab& lab) {
   std::cout << Bold("Lab " + lab.number + " — " + lab.title) << "\n";
   const PublicRun run = RunPublicTests(root, lab);
   if (!run.compiler_warnings.empty()) {
     std::cout << Bold("The compiler warns about your code") << " (-Wall -Wextra; each warning "
               << "is worth a look):\n" << run.compiler_warnings << "\n";
   }
-  if (ExplainNoResults(lab, run)) {
-    return run.outcome == PublicRun::Outcome::kDoesNotCompile ? kExitBuildFailed : kExitTestsFailed;
-  }
+  if (ExplainNoResults(lab, run)) return ExitCodeOf(run);
 
   size_t width = 0;
   for (const auto& c : run.cases) width = std::max(width, c.name.size());
@@ -91,6 +102,29 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
   return kExitTestsFailed;
 }
 
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries) {
+  const std::vector<Lab> labs = LoadCatalog(root);
+  if (lab_queries.empty()) {
+    // The current lab: the first whose public cases do not all pass.
+    for (const Lab& lab : labs) {
+      const PublicRun run = RunPublicTests(root, lab);
+      if (run.outcome != PublicRun::Outcome::kRan ||
+          run.passed() != static_cast<int>(run.cases.size())) {
+        return CheckOneLab(root, lab);
+      }
+    }
+    std::cout << Green("Every lab's public cases pass.") << " Check one by number to see its "
+              << "graded score: ./labkit check 07\n";
+    return kExitOk;
+  }
+  int worst = kExitOk;
+  for (size_t i = 0; i < lab_queries.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    worst = std::max(worst, CheckOneLab(root, FindLab(labs, lab_queries[i])));
+  }
+  return worst;
+}
+
 int ShowStatus(const std::string& root) {
   const std::vector<Lab> labs = LoadCatalog(root);
   const Lab* next = nullptr;
@@ -100,6 +134,8 @@ int ShowStatus(const std::string& root) {
     bool done = false;
     if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
       summary = Red("does not compile");
+    } else if (run.outcome == PublicRun::Outcome::kKitDoesNotBuild) {
+      summary = Red("the kit did not build (not your code): run ./labkit check " + lab.number);
     } else if (run.outcome == PublicRun::Outcome::kNoReport) {
       summary = Red("tests ended early");
     } else {

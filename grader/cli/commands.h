@@ -10,11 +10,13 @@ enum ExitCode {
   kExitOk = 0,
   kExitTestsFailed = 1,
   kExitUsage = 2,
-  kExitBuildFailed = 4,
+  kExitBuildFailed = 4,                // the kit itself did not build
+  kExitStudentCodeDoesNotCompile = 5,  // check/status: the student's lab code
 };
 
 int ListLabs(const std::string& root);
-int CheckLab(const std::string& root, const std::string& lab_query);
+// No lab: the current one (the first whose public cases do not all pass).
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
 

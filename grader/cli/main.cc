@@ -2,7 +2,8 @@
 // missing, builds this program and runs it from the kit's top folder.
 //
 // Exit codes: 0 success; 1 tests failed; 2 bad usage or input;
-// 3 missing packages (from ./labkit); 4 a build failed.
+// 3 missing packages (from ./labkit); 4 the kit did not build;
+// 5 the student's lab code does not compile (check).
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -23,16 +24,19 @@ int main(int argc, char** argv) {
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
-             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.\n");
+             "4 the kit did not build, 5 your lab code does not compile (check, status).\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
-  std::string lab;
+  std::vector<std::string> check_labs;
   CLI::App* check = app.add_subcommand(
-      "check", "Build one lab from labs/ and run its public tests, showing the transcript of "
+      "check", "Build a lab from labs/ and run its public tests, showing the transcript of "
                "each failing case.");
-  check->add_option("LAB", lab, "The lab: its number (01), name (socket) or folder (01_socket).")
-      ->required();
+  check->add_option("LAB", check_labs,
+                    "The lab: its number (01), name (socket) or folder (01_socket); several are "
+                    "checked in turn. Default: the current lab, the first not yet passing.");
+  check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
+                "5 your code does not compile.");
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
@@ -127,7 +131,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*list) return ListLabs(root);
-    if (*check) return CheckLab(root, lab);
+    if (*check) return CheckLab(root, check_labs);
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);

@@ -79,7 +79,12 @@ PublicRun BuildAndRun(const std::string& root, const Lab& lab,
   build_command.insert(build_command.end(), targets.begin(), targets.end());
   ProcessResult build = RunProcess(build_command, true);
   if (build.exit_code != 0) {
-    run.outcome = PublicRun::Outcome::kDoesNotCompile;
+    run.outcome = PublicRun::Outcome::kKitDoesNotBuild;
+    for (const std::string& file : lab.files) {
+      if (build.output.find("labs/" + lab.id + "/" + file + ":") != std::string::npos) {
+        run.outcome = PublicRun::Outcome::kDoesNotCompile;
+      }
+    }
     run.compiler_errors = CompilerErrors(build.output);
     return run;
   }

@@ -12,8 +12,13 @@
 namespace labkit::cli {
 
 struct PublicRun {
-  enum class Outcome { kRan, kDoesNotCompile, kNoReport } outcome = Outcome::kRan;
-  std::string compiler_errors;  // kDoesNotCompile: the compiler's first lines
+  enum class Outcome {
+    kRan,
+    kDoesNotCompile,   // the student's files do not compile
+    kKitDoesNotBuild,  // the build failed elsewhere: the kit's fault, not the student's
+    kNoReport,
+  } outcome = Outcome::kRan;
+  std::string compiler_errors;  // either build failure: the compiler's first lines
   std::string compiler_warnings;  // about the student's files (-Wall -Wextra), if any
   std::string last_output;      // kNoReport: the end of what the binary printed
   int exit_code = 0;            // kNoReport: how the binary ended
