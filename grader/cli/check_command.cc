@@ -1,5 +1,5 @@
 // `labkit check NN` shows one lab's public tests in full, with the step
-// transcript of each failing case; `labkit status` sums up every lab.
+// transcript of each failing case; `labkit list` lists the labs.
 #include <algorithm>
 #include <iostream>
 
@@ -123,45 +123,6 @@ int CheckLab(const std::string& root, const std::vector<std::string>& lab_querie
     worst = std::max(worst, CheckOneLab(root, FindLab(labs, lab_queries[i])));
   }
   return worst;
-}
-
-int ShowStatus(const std::string& root) {
-  const std::vector<Lab> labs = LoadCatalog(root);
-  const Lab* next = nullptr;
-  for (const Lab& lab : labs) {
-    const PublicRun run = RunPublicTests(root, lab);
-    std::string summary;
-    bool done = false;
-    if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
-      summary = Red("does not compile");
-    } else if (run.outcome == PublicRun::Outcome::kKitDoesNotBuild) {
-      summary = Red("the kit did not build (not your code): run ./labkit check " + lab.number);
-    } else if (run.outcome == PublicRun::Outcome::kNoReport) {
-      summary = Red("tests ended early");
-    } else {
-      done = run.passed() == static_cast<int>(run.cases.size());
-      summary = (done ? Green("✓ ") : Red("✗ ")) + std::to_string(run.passed()) + "/" +
-                std::to_string(run.cases.size()) + " public cases, " +
-                std::to_string(run.points()) + "/" + std::to_string(run.max_points()) + " points";
-    }
-    if (done && HasHiddenTests(root, lab)) {
-      const PublicRun graded = RunGradedTests(root, lab);
-      done = !graded.cases.empty() && graded.passed() == static_cast<int>(graded.cases.size());
-      summary += "; graded " + std::to_string(graded.points()) + "/" +
-                 std::to_string(graded.max_points()) + " points" + (done ? "" : Red(" (hidden cases fail)"));
-    } else if (done) {
-      summary += Dim("; the grader runs " + std::to_string(lab.hidden_cases) + " more hidden cases");
-    }
-    if (!done && next == nullptr) next = &lab;
-    std::cout << Bold(lab.number) << "  " << lab.title << "\n    " << summary << "\n";
-  }
-  if (next != nullptr) {
-    std::cout << "\nNext: read " << next->handout << ", then run ./labkit check " << next->number
-              << ".\n";
-    return kExitTestsFailed;
-  }
-  std::cout << "\n" << Green("Every lab's public tests pass.") << "\n";
-  return kExitOk;
 }
 
 int ListLabs(const std::string& root) {
