@@ -22,6 +22,9 @@ int ListLabs(const std::string& root);
 int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries, bool all);
 int CheckOneLab(const std::string& root, const Lab& lab, bool all);
 
+// The next tiered hint (labs/NN/hints.json) for the first failing case.
+int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
+
 // Checks the lab again each time one of its files is saved (inotify).
 int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);

@@ -40,6 +40,14 @@ int main(int argc, char** argv) {
   check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
                 "5 your code does not compile.");
 
+  std::string hint_lab;
+  bool hint_reset = false;
+  CLI::App* hint = app.add_subcommand(
+      "hint", "A hint for the first failing public case: first a nudge, asked again where to "
+              "read, then the call sequence. Never solution code.");
+  hint->add_option("LAB", hint_lab, "The lab (01, socket, ...). Default: the current lab.");
+  hint->add_flag("--reset", hint_reset, "Start again from the first hint.");
+
   std::string watch_lab;
   CLI::App* watch = app.add_subcommand(
       "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
@@ -140,6 +148,7 @@ int main(int argc, char** argv) {
     if (*list) return ListLabs(root);
     if (*check) return CheckLab(root, check_labs, check_all);
     if (*watch) return WatchLab(root, watch_lab);
+    if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
