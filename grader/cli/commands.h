@@ -48,6 +48,10 @@ struct GradeOptions {
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
 
+// The student copy (grader/cli/release.h), and the check `test` runs on one.
+int ReleaseKit(const std::string& root, const std::string& out);
+FixtureTally CheckRelease(const std::string& root);
+
 // Mutation testing of the graded suites (grader/mutate).
 struct MutateOptions {
   std::vector<std::string> labs;  // none: every lab
