@@ -28,7 +28,7 @@ int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
 // Checks the lab again each time one of its files is saved (inotify).
 int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
-int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only);
 
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);

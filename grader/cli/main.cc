@@ -65,9 +65,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
-  bool fixtures_only = false;
+  bool fixtures_only = false, release_only = false;
   test->add_flag("--fixtures-only", fixtures_only,
                  "Only grade the grader's fixtures end to end (LABKIT_FIXTURE=TEXT picks some).");
+  test->add_flag("--release-only", release_only,
+                 "Only write a student release and check it (no secrets; it builds and works).");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -164,7 +166,7 @@ int main(int argc, char** argv) {
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only);
     if (*grade) return GradeSubmissions(root, grading);
     if (*release) return ReleaseKit(root, release_out);
     if (*mutate) return MutateLabs(root, mutating);

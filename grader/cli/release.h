@@ -17,12 +17,13 @@ const std::vector<std::string>& ReleasedPaths();
 // and whose parent must. Throws UserError for a bad OUT.
 void WriteRelease(const std::string& root, const std::string& out);
 
-// The lines of the kit's secret files (solutions and hidden tests) that a
-// release must not contain: trimmed, long enough to mean something, and
-// not also in a public file of labs/ (a header's signature is both).
+// The lines of the kit's secret files (solutions, hidden tests, mutants and
+// alternatives) that a release must not contain: trimmed, long enough to
+// mean something, and not also in labs/ or the harness (a header's
+// signature, a test idiom).
 std::vector<std::string> SecretLines(const std::string& root);
 
-// Each file of `out` holding a secret line, as "path: line".
+// Each line of a file of `out` that is a secret line, as "path: line".
 std::vector<std::string> FindLeaks(const std::string& out, const std::vector<std::string>& secrets);
 
 // Whether this tree is a student release (no hidden tests, no solutions).
