@@ -38,7 +38,8 @@ SysResult<int> ConnectInet(const std::string& ip, uint16_t port);
 // up to its NUL: 107 characters at the longest a ConnectUnix reaches). `fd`
 // may be 0. getpeername's errno on failure: ENOTCONN for a socket that is
 // not connected (a listening one too), ENOTSOCK for a descriptor that is
-// not a socket, EBADF for one that is not open.
+// not a socket, EBADF for one that is not open. A peer of any other family
+// (getpeername() succeeds on a netlink socket) gives EAFNOSUPPORT.
 SysResult<std::string> PeerAddress(int fd);
 
 // Step 3. The same as ConnectInet for a numeric IPv6 address ("::1",

@@ -3,6 +3,7 @@
 // does), every kind of file at an AF_UNIX path, empty input through every
 // function, port 0, descriptor 0, and PeerAddress's longest texts.
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -160,7 +161,7 @@ TEST(Connect, ReturnsDescriptorZeroWhenStdinIsClosed) {
   });
 }
 
-TEST(Connect, PeerAddressAtItsLongestAndOnAClosedDescriptor) {
+TEST(Connect, PeerAddressAtItsLimits) {
   RunCase({.points = 1}, [](Script& s) {
     // 1. An IPv6 client of an IPv4 server, through the mapped address.
     int server4 = InetListener(s, "127.0.0.1");
@@ -195,6 +196,13 @@ TEST(Connect, PeerAddressAtItsLongestAndOnAClosedDescriptor) {
     s.Sys("close(closed)", ::close(closed));
     s.ExpectError("PeerAddress(closed)", EBADF, [&] { return PeerAddress(closed); },
                   "return the errno getpeername() set");
+
+    // 4. A peer of another family: getpeername() succeeds on a netlink socket.
+    int netlink = s.Sys("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)",
+                        ::socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+    s.ExpectError("PeerAddress(netlink)", EAFNOSUPPORT, [&] { return PeerAddress(netlink); },
+                  "getpeername() gave an address of a family that is none of the three: the "
+                  "header asks for EAFNOSUPPORT, not an empty text");
   });
 }
 
