@@ -36,7 +36,9 @@ namespace labkit::lab04 {
 //             "unix:(unnamed)" when `length` is sizeof(sa_family_t) (2) or
 //             less, whatever sun_path holds: a client that never bound,
 //             whose address on Linux is only the family.
-//   any other family: "family N", N its number ("family 0" for AF_UNSPEC).
+//   any other family: "family N", N the number in ss_family as it is
+//             ("family 0" for AF_UNSPEC, "family 16" for AF_NETLINK, up to
+//             "family 65535").
 std::string FormatPeer(const sockaddr_storage& address, socklen_t length);
 
 // What accept() hands over: the connected socket and who is at the other end.

@@ -73,6 +73,17 @@ TEST(Accept, FormatsTheLongestAddressOfEachFamily) {
     ExpectFormatsUnix(s, "an abstract name of 107 bytes, then 'X' bytes", storage,
                       kUnixHeader + room, "unix:@" + name,
                       "an abstract name is every byte the length covers after sun_path[0]");
+
+    // 5. Other families by number, up to the largest sa_family_t holds.
+    for (sa_family_t family : {sa_family_t{AF_NETLINK}, sa_family_t{65535}}) {
+      storage = {};
+      storage.ss_family = family;
+      const std::string expected = "family " + std::to_string(family);
+      s.Expect("FormatPeer(ss_family " + std::to_string(family) + ")", expected,
+               s.Call("FormatPeer(an address of family " + std::to_string(family) + ")",
+                      [&] { return FormatPeer(storage, sizeof(sa_family_t)); }),
+               "ss_family is a number in host order, 0 to 65535: write it as it is");
+    }
   });
 }
 
