@@ -6,9 +6,11 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <utility>
@@ -110,6 +112,33 @@ TEST(Connect, EmptyInputThroughEveryFunction) {
                   "abstract name nobody listens on. EINVAL means the address length left out "
                   "the NUL: offsetof(sockaddr_un, sun_path) + size + 1");
     s.Expect("descriptors open afterwards", before, CountOpenFds(), kCloseHint);
+  });
+}
+
+TEST(Connect, EveryFunctionParsesBeforeMakingASocket) {
+  RunCase({.points = 1}, [](Script& s) {
+    rlimit saved;
+    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
+    rlimit limit{std::min<rlim_t>(64, saved.rlim_cur), saved.rlim_max};
+    s.Sys("setrlimit(RLIMIT_NOFILE, at most 64)", ::setrlimit(RLIMIT_NOFILE, &limit));
+    std::vector<int> fillers;
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) fillers.push_back(fd);
+    s.Note("opened /dev/null " + std::to_string(fillers.size()) + " times: no descriptor is free");
+    const char* hint = "EMFILE means you called socket() first: parse the address before that";
+    for (const char* ip : {"localhost", "127.0.0.1", "::1::"}) {
+      s.ExpectError(Call("ConnectInet6", ip, 80), EINVAL, [&] { return ConnectInet6(ip, 80); },
+                    hint);
+    }
+    for (const char* host : {"localhost", "300.1.2.3"}) {
+      s.ExpectError(Call("ConnectNumeric", host, 80), EINVAL,
+                    [&] { return ConnectNumeric(host, 80); }, hint);
+    }
+    s.ExpectError("ConnectUnix(a path of 108 characters)", ENAMETOOLONG,
+                  [&] { return ConnectUnix("/" + std::string(107, 'x')); }, hint);
+    s.ExpectError(Call("ConnectInet6", "::1", 80), EMFILE, [&] { return ConnectInet6("::1", 80); },
+                  "when socket() fails, return its errno");
+    for (int fd : fillers) ::close(fd);
+    s.Sys("setrlimit(RLIMIT_NOFILE) back as it was", ::setrlimit(RLIMIT_NOFILE, &saved));
   });
 }
 
