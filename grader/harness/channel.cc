@@ -16,10 +16,11 @@ using Clock = std::chrono::steady_clock;
 
 // Waits until fd is readable; -1 means no bound.
 Received WaitReadable(int fd, std::optional<Clock::time_point> deadline, int other_fd) {
-  // Unbounded, with nothing else to watch (the student process waiting for
-  // the next call): the read itself waits. A poll() here would look, to a
-  // test watching for a thread that sleeps in poll before accept() or
-  // recv() (interrupt.h, ReadinessWaits), like the code under test waiting.
+  // With nothing else to watch, the read() after this waits by itself. A
+  // thread idle between calls then sleeps in read() on its channel, never
+  // in poll(): a test that waits for the code under test to block in a
+  // readiness wait (harness::ReadinessWaits) must not take the call
+  // server's idle wait for it, and interrupt that instead of the call.
   if (!deadline && other_fd < 0) return Received::kMessage;
   while (true) {
     int timeout = -1;
