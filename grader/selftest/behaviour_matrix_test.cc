@@ -3,8 +3,12 @@
 // promise. This test holds the matrix to the header and to the suites:
 // nothing the header promises goes untested, and no case tests nothing.
 //
+// It also holds the catalogue (labs/labs.json) to the suites: the number of
+// hidden cases it tells students is the number there are.
+//
 // Usage: behaviour_matrix_test --header=H --skeleton=S --matrix=M
 //                              --graded=GRADED_BINARY --public=PUBLIC_BINARY
+//                              --catalog=labs/labs.json --lab=NN_name
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -177,6 +181,18 @@ TEST_F(BehaviourMatrix, MapsEveryGradedCaseToAPromise) {
   }
 }
 
+TEST_F(BehaviourMatrix, CatalogueTellsTheTrueNumberOfHiddenCases) {
+  const nlohmann::json catalog = nlohmann::json::parse(Slurp(g_args["catalog"]), nullptr, false);
+  ASSERT_FALSE(catalog.is_discarded()) << g_args["catalog"] << " is not valid JSON";
+  int hidden = -1;
+  for (const auto& lab : catalog.value("labs", nlohmann::json::array())) {
+    if (lab.value("id", "") == g_args["lab"]) hidden = lab.value("hidden_cases", -1);
+  }
+  EXPECT_EQ(hidden, static_cast<int>(graded_->size() - public_->size()))
+      << "set \"hidden_cases\" of " << g_args["lab"] << " in " << g_args["catalog"]
+      << ": `check` and `status` tell students how many hidden cases the grader runs";
+}
+
 TEST_F(BehaviourMatrix, GivesEveryTodoStepAPublicCase) {
   for (int step : *todo_steps_) {
     bool shown = false;
@@ -199,10 +215,10 @@ int main(int argc, char** argv) {
       labkit::selftest::g_args[arg.substr(2, equals - 2)] = arg.substr(equals + 1);
     }
   }
-  for (const char* key : {"header", "skeleton", "matrix", "graded", "public"}) {
+  for (const char* key : {"header", "skeleton", "matrix", "graded", "public", "catalog", "lab"}) {
     if (labkit::selftest::g_args.count(key) == 0) {
       std::fprintf(stderr, "usage: behaviour_matrix_test --header=H --skeleton=S --matrix=M "
-                           "--graded=BINARY --public=BINARY (missing --%s)\n", key);
+                           "--graded=BINARY --public=BINARY --catalog=JSON --lab=ID (missing --%s)\n", key);
       return 2;
     }
   }
