@@ -29,8 +29,8 @@ namespace labkit::lab04 {
 //             an IPv6 listener (a dual-stack "[::]" listener) shows as
 //             "[::ffff:127.0.0.1]:41234".
 //   AF_UNIX   "unix:/tmp/client.sock" for a path: the bytes of sun_path up to
-//             its first NUL, or up to `length` when no NUL comes before it
-//             (a path of 108 bytes fills sun_path and has no NUL);
+//             its NUL, which `length` counts (a path of 108 bytes fills
+//             sun_path; its NUL comes right after it, and `length` is 111);
 //             "unix:@name" for an abstract name: the bytes after the leading
 //             NUL, up to `length`;
 //             "unix:(unnamed)" when `length` is sizeof(sa_family_t) (2) or

@@ -59,13 +59,15 @@ TEST(Accept, FormatsTheLongestAddressOfEachFamily) {
                       kUnixHeader + room, "unix:" + path,
                       "a path ends at its NUL: read no further than that");
 
-    // 3. A path of 108 characters fills sun_path: no NUL, the length ends it.
+    // 3. A path of 108 characters fills sun_path: the kernel writes its NUL
+    //    just past it and counts it, so the length is 111 (as accept() and
+    //    getpeername() report a client bound to such a path).
     path = "/" + std::string(room - 1, 'q');
-    storage = UnixStorage(path, 'X');
-    ExpectFormatsUnix(s, "a path of 108 characters, no NUL, then 'X' bytes", storage,
-                      kUnixHeader + room, "unix:" + path,
-                      "sun_path has no NUL when the path fills it: stop where the length "
-                      "ends (strnlen(sun_path, length - offsetof(sockaddr_un, sun_path)))");
+    storage = UnixStorage(path + '\0', 'X');
+    ExpectFormatsUnix(s, "a path of 108 characters, its NUL past sun_path, then 'X' bytes",
+                      storage, kUnixHeader + room + 1, "unix:" + path,
+                      "a path can fill all 108 bytes of sun_path; its NUL then comes after "
+                      "sun_path, inside the sockaddr_storage and the length");
 
     // 4. The longest abstract name: 107 bytes after the leading NUL.
     const std::string name(room - 1, 'a');
@@ -89,13 +91,15 @@ TEST(Accept, FormatsTheLongestAddressOfEachFamily) {
 
 TEST(Accept, FormatsAUnixAddressByItsLength) {
   RunCase({.points = 1}, [](Script& s) {
-    // 1. A path the length ends before any NUL: what follows is not the path.
+    // 1. A short path over the end of a longer one written before: the path
+    //    ends at its NUL, which the length counts.
     const std::string path = "/tmp/a.sock";
-    sockaddr_storage storage = UnixStorage(path, 'X');
-    ExpectFormatsUnix(s, "\"/tmp/a.sock\" without its NUL, then 'X' bytes", storage,
-                      kUnixHeader + static_cast<socklen_t>(path.size()), "unix:" + path,
-                      "the path is the bytes up to its NUL or up to the length, whichever "
-                      "comes first; not a C string, and not the length minus one");
+    sockaddr_storage storage = UnixStorage("/tmp/a-much-longer-name.sock", '\0');
+    std::memcpy(reinterpret_cast<sockaddr_un&>(storage).sun_path, path.c_str(), path.size() + 1);
+    ExpectFormatsUnix(s, "\"/tmp/a.sock\" and its NUL over an older, longer path", storage,
+                      kUnixHeader + static_cast<socklen_t>(path.size() + 1), "unix:" + path,
+                      "a path ends at its NUL: neither the NUL nor what lies after it belongs "
+                      "to the name");
 
     // 2. Length 2: only the family was filled in. Old bytes in sun_path (a
     //    buffer used before) are not a name.
