@@ -39,7 +39,8 @@ SysResult<int> ConnectInet(const std::string& ip, uint16_t port);
 // may be 0. getpeername's errno on failure: ENOTCONN for a socket that is
 // not connected (a listening one too), ENOTSOCK for a descriptor that is
 // not a socket, EBADF for one that is not open. A peer of any other family
-// (getpeername() succeeds on a netlink socket) gives EAFNOSUPPORT.
+// (getpeername() succeeds on a netlink socket) has no text here: an error,
+// EAFNOSUPPORT or another errno of your choice, never a text.
 SysResult<std::string> PeerAddress(int fd);
 
 // Step 3. The same as ConnectInet for a numeric IPv6 address ("::1",
@@ -58,8 +59,10 @@ SysResult<int> ConnectInet6(const std::string& ip, uint16_t port);
 // ECONNREFUSED when the file there is not a listening socket (a regular
 // file, a directory, a fifo, a stale socket file, a socket that never
 // listened), EPROTOTYPE when the socket there is not a stream socket. An
-// empty path leaves sun_path starting with its NUL, which Linux reads as an
-// abstract name nobody listens on: ECONNREFUSED.
+// empty path names no socket: it fails and leaves nothing open (connect()
+// reads a sun_path that starts with its NUL as an abstract name nobody
+// listens on, ECONNREFUSED, or gives EINVAL for a length that covers no
+// path, as SUN_LEN's does; ENOENT if you check for it yourself).
 SysResult<int> ConnectUnix(const std::string& path);
 
 // Step 5. Connects to `host`, a numeric IPv4 or IPv6 address, whichever it
