@@ -155,6 +155,8 @@ TEST(Listen, ReportsSocketErrnoWhenOutOfDescriptors) {
                        "would turn it into EBADF)";
     s.ExpectError("ListenInet(\"127.0.0.1\", 0, 4)", EMFILE,
                   [] { return ListenInet("127.0.0.1", 0, 4); }, hint);
+    s.ExpectError("ListenInet6(\"::1\", 0, 4)", EMFILE,
+                  [] { return ListenInet6("::1", 0, 4); }, hint);
     s.ExpectError("ListenUnix(\"" + path + "\", 4)", EMFILE,
                   [&] { return ListenUnix(path, 4); }, hint);
     s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
