@@ -50,8 +50,8 @@ Status BindInet6(int fd, const std::string& ip, uint16_t port);
 Status BindUnixPath(int fd, const std::string& path);
 
 // Step 5. Binds an AF_UNIX socket to a name in the abstract namespace
-// (Linux): no file is created, and the name is exactly `name`, with no
-// trailing NUL bytes. After the leading NUL, a name of up to 107 characters
+// (Linux): no file is created, and the name is exactly `name`, every byte
+// of it (a NUL byte inside included), with no trailing NUL bytes. After the leading NUL, a name of up to 107 characters
 // fits in sun_path and binds; a longer one gives ENAMETOOLONG. Other errors
 // are bind's errno (EADDRINUSE: the name is taken).
 Status BindUnixAbstract(int fd, const std::string& name);

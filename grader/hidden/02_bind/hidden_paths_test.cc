@@ -159,5 +159,28 @@ TEST(Bind, ReportsAnAbstractNameInUse) {
   });
 }
 
+
+TEST(Bind, AbstractNameKeepsEveryByteEvenANul) {
+  RunCase({.points = 1}, [](Script& s) {
+    std::string name = std::string("labkit\0", 7) + AbstractName(20);
+    std::string shown = harness::EscapeBytes(name);
+    int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
+    s.ExpectOk("BindUnixAbstract(fd, " + shown + "), a name with a NUL byte inside",
+               [&] { return BindUnixAbstract(fd, name); });
+    sockaddr_un address;
+    socklen_t length = UnixAddress(name, true, address);
+    s.Expect("getsockname(fd)",
+             Named{harness::EscapeBytes(
+                 harness::FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length))},
+             Named{harness::EscapeBytes(LocalAddress(fd))},
+             "an abstract name is bytes, not a C string: copy it with memcpy and its size(), "
+             "never strcpy or strncpy, which stop at the first NUL");
+    s.Sys("listen(fd, 1)", ::listen(fd, 1));
+    int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
+    s.Sys("connect(client, @" + shown + ")",
+          ::connect(client, reinterpret_cast<sockaddr*>(&address), length));
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab02

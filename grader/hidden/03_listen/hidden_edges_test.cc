@@ -106,5 +106,26 @@ TEST(Listen, ListeningPortOfANumberNotOpenIsEbadf) {
   });
 }
 
+
+TEST(Listen, SecondServerOnTheSamePortIsRefused) {
+  RunCase({.points = 1}, [](Script& s) {
+    int first = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
+                           [] { return ListenInet("127.0.0.1", 0, 4); });
+    uint16_t port = LocalPort(first);
+    int first6 = s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); });
+    uint16_t port6 = LocalPort(first6);
+    int before = CountOpenFds();
+    s.Note("descriptors open: " + std::to_string(before));
+    const char* hint = "SO_REUSEADDR never lets two servers listen on one port; SO_REUSEPORT does "
+                       "(SO_REUSEADDR | SO_REUSEPORT is one option number: SO_REUSEPORT)";
+    s.ExpectError("ListenInet(\"127.0.0.1\", " + std::to_string(port) + ", 4) again", EADDRINUSE,
+                  [&] { return ListenInet("127.0.0.1", port, 4); }, hint);
+    s.ExpectError("ListenInet6(\"::1\", " + std::to_string(port6) + ", 4) again", EADDRINUSE,
+                  [&] { return ListenInet6("::1", port6, 4); }, hint);
+    s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
+             "when bind() fails, read errno, then close() the socket you created");
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab03
