@@ -3,8 +3,9 @@
 // This header is the contract between you and the tests. Do not change it;
 // write your code in bind_lab.cc. The handout is handouts/02_bind.md.
 //
-// Every function takes a socket the caller created (lab 01) and leaves it
-// open: the caller owns it. Ports are in host byte order, as people write
+// Every function takes a socket the caller created (lab 01), whatever its
+// number (0 included, when stdin is closed), and leaves it open: the caller
+// owns it. Ports are in host byte order, as people write
 // them; converting them for the kernel is your job.
 #pragma once
 

@@ -5,7 +5,8 @@
 //
 // Each Listen* function does a server's whole setup in one call: socket(),
 // bind(), listen(). It returns the listening descriptor, a blocking
-// SOCK_STREAM socket that the caller owns and must close. On any failure it
+// SOCK_STREAM socket that the caller owns and must close: the lowest free
+// number, 0 included when stdin is closed. ListeningPort takes any number. On any failure it
 // returns the errno of the call that failed and leaves NO descriptor open:
 // a socket it created is closed again, after its errno has been read.
 //

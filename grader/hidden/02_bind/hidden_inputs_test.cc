@@ -70,5 +70,37 @@ TEST(Bind, BoundPortReportsGetsocknameErrors) {
   });
 }
 
+
+// Closes descriptor 0 and makes a socket of the test's own there.
+void SocketAtZero(Script& s, int family, int type) {
+  s.Sys("close(0)", ::close(0));
+  int fd = TestSocket(s, family, type);
+  if (fd != 0) s.Fail("the test's socket at descriptor 0", "0", std::to_string(fd));
+}
+
+TEST(Bind, DescriptorZeroIsADescriptorLikeAnyOther) {
+  RunCase({.points = 1}, [](Script& s) {
+    const char* hint = "0 is a valid descriptor (here a socket): only -1 is no descriptor";
+    s.Note("descriptor 0 is closed, so each socket below is descriptor 0");
+    SocketAtZero(s, AF_INET, SOCK_STREAM);
+    s.ExpectOk("BindInet(0, \"127.0.0.1\", 0)", [] { return BindInet(0, "127.0.0.1", 0); }, hint);
+    s.Expect("BoundPort(0)", LocalPort(0), s.ExpectOk("BoundPort(0)", [] { return BoundPort(0); }),
+             hint);
+    SocketAtZero(s, AF_INET6, SOCK_DGRAM);
+    s.ExpectOk("BindInet6(0, \"::1\", 0)", [] { return BindInet6(0, "::1", 0); }, hint);
+    std::string path = harness::MakeTempDir() + "/server.sock";
+    SocketAtZero(s, AF_UNIX, SOCK_STREAM);
+    s.ExpectOk("BindUnixPath(0, \"" + path + "\")", [&] { return BindUnixPath(0, path); }, hint);
+    SocketAtZero(s, AF_UNIX, SOCK_DGRAM);
+    std::string name = "labkit-zero-" + std::to_string(::getpid());
+    s.ExpectOk("BindUnixAbstract(0, \"" + name + "\")",
+               [&] { return BindUnixAbstract(0, name); }, hint);
+    s.Expect("getsockname(0)", Named{"unix:@" + name + " (abstract, length " +
+                                     std::to_string(offsetof(sockaddr_un, sun_path) + 1 +
+                                                    name.size()) + ")"},
+             Named{LocalAddress(0)});
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab02

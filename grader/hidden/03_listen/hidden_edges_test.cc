@@ -127,5 +127,29 @@ TEST(Listen, SecondServerOnTheSamePortIsRefused) {
   });
 }
 
+
+TEST(Listen, DescriptorZeroIsADescriptorLikeAnyOther) {
+  RunCase({.points = 1}, [](Script& s) {
+    const char* hint = "socket() returned 0, a valid descriptor: only -1 means it failed";
+    std::string path = harness::MakeTempDir() + "/server.sock";
+    s.Sys("close(0): stdin is closed, so 0 is the lowest free descriptor", ::close(0));
+    int v4 = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
+                        [] { return ListenInet("127.0.0.1", 0, 4); }, hint);
+    s.Expect("the descriptor returned", 0, v4, "return exactly the descriptor socket() gave");
+    ExpectListening(s, 0, "descriptor 0");
+    s.Expect("ListeningPort(0)", LocalPort(0),
+             s.ExpectOk("ListeningPort(0)", [] { return ListeningPort(0); }, hint));
+    s.Sys("close(0)", ::close(0));
+    s.Expect("ListenInet6(\"::1\", 0, 4)", 0,
+             s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); },
+                        hint));
+    s.Sys("close(0)", ::close(0));
+    s.Expect("ListenUnix(\"" + path + "\", 4)", 0,
+             s.ExpectOk("ListenUnix(\"" + path + "\", 4)", [&] { return ListenUnix(path, 4); },
+                        hint));
+    ExpectListening(s, 0, "descriptor 0");
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab03
