@@ -10,11 +10,13 @@ enum ExitCode {
   kExitOk = 0,
   kExitTestsFailed = 1,
   kExitUsage = 2,
-  kExitBuildFailed = 4,
+  kExitBuildFailed = 4,                // the kit itself did not build
+  kExitStudentCodeDoesNotCompile = 5,  // check/status: the student's lab code
 };
 
 int ListLabs(const std::string& root);
-int CheckLab(const std::string& root, const std::string& lab_query);
+// No lab: the current one (the first whose public cases do not all pass).
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
 
@@ -35,5 +37,17 @@ struct GradeOptions {
   int jobs = 0;                                   // cases at once; 0: one per core
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
+
+// Mutation testing of the graded suites (grader/mutate).
+struct MutateOptions {
+  std::vector<std::string> labs;  // none: every lab
+  std::string only_operator;      // none: every operator
+  std::string json;               // write every mutant's fate here
+  int jobs = 0;                   // mutants at once; 0: one per core
+  int goal_percent = 95;          // exit 1 when a lab scores below it
+  bool list = false;              // only list the mutants
+  bool keep = false;              // keep the work folder
+};
+int MutateLabs(const std::string& root, const MutateOptions& options);
 
 }  // namespace labkit::cli

@@ -2,7 +2,8 @@
 // missing, builds this program and runs it from the kit's top folder.
 //
 // Exit codes: 0 success; 1 tests failed; 2 bad usage or input;
-// 3 missing packages (from ./labkit); 4 a build failed.
+// 3 missing packages (from ./labkit); 4 the kit did not build;
+// 5 the student's lab code does not compile (check).
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -11,6 +12,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
+#include "grader/mutate/mutator.h"
 #include "grader/report/untrusted_text.h"
 
 int main(int argc, char** argv) {
@@ -22,16 +24,19 @@ int main(int argc, char** argv) {
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
-             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.\n");
+             "4 the kit did not build, 5 your lab code does not compile (check, status).\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
-  std::string lab;
+  std::vector<std::string> check_labs;
   CLI::App* check = app.add_subcommand(
-      "check", "Build one lab from labs/ and run its public tests, showing the transcript of "
+      "check", "Build a lab from labs/ and run its public tests, showing the transcript of "
                "each failing case.");
-  check->add_option("LAB", lab, "The lab: its number (01), name (socket) or folder (01_socket).")
-      ->required();
+  check->add_option("LAB", check_labs,
+                    "The lab: its number (01), name (socket) or folder (01_socket); several are "
+                    "checked in turn. Default: the current lab, the first not yet passing.");
+  check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
+                "5 your code does not compile.");
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
@@ -83,6 +88,23 @@ int main(int argc, char** argv) {
   bench->add_flag("--expunge", bench_expunge,
                   "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
 
+  MutateOptions mutating;
+  CLI::App* mutate = app.add_subcommand(
+      "mutate", "Mutation testing: change the reference solutions in small ways (flip a "
+                "comparison, drop a flag, delete a call...) and check that the graded tests "
+                "catch each change.");
+  mutate->add_option("LAB", mutating.labs, "Only these labs (01, bind, ...). Default: all.");
+  mutate->add_option("--operator", mutating.only_operator, "Only this mutation operator.")
+      ->check(CLI::IsMember(labkit::mutate::OperatorNames()));
+  mutate->add_option("--jobs", mutating.jobs, "Mutants built and run at once (default: one per core).")
+      ->check(CLI::Range(1, 64));
+  mutate->add_option("--json", mutating.json, "Write every mutant and its fate to this file.");
+  mutate->add_option("--goal", mutating.goal_percent, "Exit 1 when a lab scores below this percent.")
+      ->check(CLI::Range(0, 100));
+  mutate->add_flag("--list", mutating.list, "Only list the mutants; build and run nothing.");
+  mutate->add_flag("--keep", mutating.keep, "Keep each mutant's folder (sources, libraries).");
+  mutate->footer("Exit codes: 0 every lab at its goal, 1 a lab below it, 2 bad usage, 4 build failed.");
+
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
@@ -109,10 +131,11 @@ int main(int argc, char** argv) {
 
   try {
     if (*list) return ListLabs(root);
-    if (*check) return CheckLab(root, lab);
+    if (*check) return CheckLab(root, check_labs);
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {
     // A message may quote a submission's path or an archive's error about an
