@@ -52,6 +52,11 @@ def lab_files(header, source, support = []):
         srcs = [source],
         visibility = ["//grader:__subpackages__"],
     )
+    native.filegroup(
+        name = "hints",
+        srcs = native.glob(["hints.json"]),
+        visibility = ["//grader:__subpackages__"],
+    )
 
     native.filegroup(
         name = "public_test_source",
@@ -214,6 +219,22 @@ def _behaviour_matrix_test(lab):
                ["--lab=" + lab],
         data = files.values(),
         deps = ["//grader/selftest:behaviour_matrix"],
+    )
+
+def _hints_test(lab, source):
+    """`labkit hint`'s tiers for the lab: complete, and never solution code."""
+    files = {
+        "header": "//labs/%s:header_file" % lab,
+        "hints": "//labs/%s:hints" % lab,
+        "reference": "//solutions/%s:%s" % (lab, source),
+    }
+    native.cc_test(
+        name = "hints_test",
+        size = "small",
+        args = ["--%s=$(rootpath %s)" % (key, label) for key, label in files.items()],
+        # The handouts the hints send students to.
+        data = list(files.values()) + ["//handouts"],
+        deps = ["//grader/selftest:hints_check"],
     )
 
 def student_library(name, code, call_server):

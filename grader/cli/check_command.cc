@@ -69,10 +69,10 @@ bool ExplainPublicPass(const std::string& root, const Lab& lab) {
   return true;
 }
 
+
 }  // namespace
 
-// One lab's public cases in full; its exit code.
-int CheckOneLab(const std::string& root, const Lab& lab) {
+int CheckOneLab(const std::string& root, const Lab& lab, bool all) {
   std::cout << Bold("Lab " + lab.number + " — " + lab.title) << "\n";
   const PublicRun run = RunPublicTests(root, lab);
   if (!run.compiler_warnings.empty()) {
@@ -89,8 +89,17 @@ int CheckOneLab(const std::string& root, const Lab& lab) {
               << Dim("  " + std::to_string(c.passed ? c.points : 0) + "/" + std::to_string(c.points))
               << "\n";
   }
+  // The first failing case in full: fixing it often fixes the next.
+  int failing = 0;
   for (const auto& c : run.cases) {
-    if (!c.passed) std::cout << "\n" << Red("✗ " + c.name) << "\n" << c.message;
+    if (!c.passed && (all || failing++ == 0)) {
+      std::cout << "\n" << Red("✗ " + c.name) << "\n" << c.message;
+    }
+  }
+  if (!all && failing > 1) {
+    std::cout << Dim("\n(" + std::to_string(failing - 1) + " more failing case" +
+                     (failing > 2 ? "s" : "") + " above; ./labkit check " + lab.number +
+                     " --all shows every transcript)") << "\n";
   }
   std::cout << "\n" << run.passed() << " of " << run.cases.size() << " public cases pass ("
             << run.points() << " of " << run.max_points() << " points).\n";
@@ -102,7 +111,7 @@ int CheckOneLab(const std::string& root, const Lab& lab) {
   return kExitTestsFailed;
 }
 
-int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries) {
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries, bool all) {
   const std::vector<Lab> labs = LoadCatalog(root);
   if (lab_queries.empty()) {
     // The current lab: the first whose public cases do not all pass.
@@ -110,7 +119,7 @@ int CheckLab(const std::string& root, const std::vector<std::string>& lab_querie
       const PublicRun run = RunPublicTests(root, lab);
       if (run.outcome != PublicRun::Outcome::kRan ||
           run.passed() != static_cast<int>(run.cases.size())) {
-        return CheckOneLab(root, lab);
+        return CheckOneLab(root, lab, all);
       }
     }
     std::cout << Green("Every lab's public cases pass.") << " Check one by number to see its "
@@ -120,7 +129,7 @@ int CheckLab(const std::string& root, const std::vector<std::string>& lab_querie
   int worst = kExitOk;
   for (size_t i = 0; i < lab_queries.size(); ++i) {
     if (i > 0) std::cout << "\n";
-    worst = std::max(worst, CheckOneLab(root, FindLab(labs, lab_queries[i])));
+    worst = std::max(worst, CheckOneLab(root, FindLab(labs, lab_queries[i]), all));
   }
   return worst;
 }

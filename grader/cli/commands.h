@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "grader/cli/catalog.h"
+
 namespace labkit::cli {
 
 enum ExitCode {
@@ -16,7 +18,15 @@ enum ExitCode {
 
 int ListLabs(const std::string& root);
 // No lab: the current one (the first whose public cases do not all pass).
-int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries);
+// Each lab shows its first failing case in full, or every one with `all`.
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries, bool all);
+int CheckOneLab(const std::string& root, const Lab& lab, bool all);
+
+// The next tiered hint (labs/NN/hints.json) for the first failing case.
+int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
+
+// Checks the lab again each time one of its files is saved (inotify).
+int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
 

@@ -35,8 +35,23 @@ int main(int argc, char** argv) {
   check->add_option("LAB", check_labs,
                     "The lab: its number (01), name (socket) or folder (01_socket); several are "
                     "checked in turn. Default: the current lab, the first not yet passing.");
+  bool check_all = false;
+  check->add_flag("--all", check_all, "Show the transcript of every failing case, not only the first.");
   check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
                 "5 your code does not compile.");
+
+  std::string hint_lab;
+  bool hint_reset = false;
+  CLI::App* hint = app.add_subcommand(
+      "hint", "A hint for the first failing public case: first a nudge, asked again where to "
+              "read, then the call sequence. Never solution code.");
+  hint->add_option("LAB", hint_lab, "The lab (01, socket, ...). Default: the current lab.");
+  hint->add_flag("--reset", hint_reset, "Start again from the first hint.");
+
+  std::string watch_lab;
+  CLI::App* watch = app.add_subcommand(
+      "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
+  watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
@@ -131,7 +146,9 @@ int main(int argc, char** argv) {
 
   try {
     if (*list) return ListLabs(root);
-    if (*check) return CheckLab(root, check_labs);
+    if (*check) return CheckLab(root, check_labs, check_all);
+    if (*watch) return WatchLab(root, watch_lab);
+    if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
