@@ -19,9 +19,11 @@ namespace labkit::lab02 {
 // Step 1. Binds an AF_INET socket to a numeric IPv4 address ("127.0.0.1",
 // "0.0.0.0") and a port, exactly the address asked (never INADDR_ANY in its
 // place); port 0 lets the kernel pick a free one, and 65535 is a port like
-// any other. An `ip` that is not a dotted-quad IPv4 address (a host name such
-// as "localhost", which is never looked up, an IPv6 address, "") gives EINVAL
-// without calling bind(), so the socket stays unbound. Otherwise bind's errno
+// any other. Every dotted quad is an address, 255.255.255.255 included. An
+// `ip` that is not a dotted-quad IPv4 address (a host name such as
+// "localhost", which is never looked up, an IPv6 address, "", an address
+// with anything after it such as "127.0.0.1 x") gives EINVAL without calling
+// bind(), so the socket stays unbound. Otherwise bind's errno
 // is returned as it is: EADDRINUSE (the port is taken on that address or on
 // 0.0.0.0), EACCES (a privileged port), EADDRNOTAVAIL (an address this host
 // does not have), EINVAL (the socket is bound already), ...

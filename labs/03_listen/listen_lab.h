@@ -31,8 +31,9 @@ namespace labkit::lab03 {
 // again while connections of the old one still sit in TIME_WAIT (on Linux
 // only if those had it too: they inherit it from the listener).
 // An `ip` that is not a numeric IPv4 address (a host name such as
-// "localhost", which is never looked up, an IPv6 address, "") gives EINVAL,
-// and no socket is left open. Otherwise the errno of the
+// "localhost", which is never looked up, an IPv6 address, "", an address
+// with anything after it such as "127.0.0.1 x") gives EINVAL, and no socket
+// is left open. Otherwise the errno of the
 // failing call is returned as it is: EADDRINUSE (another socket listens
 // there), EADDRNOTAVAIL (an address this host does not have), EACCES (a
 // privileged port, without the privilege), EMFILE (socket() found no free
@@ -48,7 +49,8 @@ SysResult<int> ListenInet(const std::string& ip, uint16_t port, int backlog);
 SysResult<uint16_t> ListeningPort(int fd);
 
 // Step 3. The same as ListenInet for AF_INET6 and a numeric IPv6 address
-// ("::1", "::"); anything else ("localhost", "127.0.0.1", "") gives EINVAL.
+// ("::1", "::"); anything else ("localhost", "127.0.0.1", "", "::1 x")
+// gives EINVAL.
 // The errors are those of ListenInet (EADDRINUSE, EMFILE, ...).
 // IPV6_V6ONLY is left as the system has it (net.ipv6.bindv6only, 0 by
 // default), so by default a listener on "::" also takes IPv4 clients: dual

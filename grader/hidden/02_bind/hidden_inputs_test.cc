@@ -102,5 +102,24 @@ TEST(Bind, DescriptorZeroIsADescriptorLikeAnyOther) {
   });
 }
 
+
+TEST(Bind, TakesEveryDottedQuadAndNothingAfterIt) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = TestSocket(s, AF_INET, SOCK_DGRAM);
+    s.ExpectError("BindInet(fd, \"127.0.0.1 x\", 0)", EINVAL,
+                  [&] { return BindInet(fd, "127.0.0.1 x", 0); },
+                  "inet_aton() and inet_addr() stop at a space and take the rest for a comment; "
+                  "inet_pton() wants the whole string to be the address");
+    s.Expect("the port fd is bound to", uint16_t{0}, LocalPort(fd),
+             "an address that does not parse must not be bound");
+    s.ExpectOk("BindInet(fd, \"255.255.255.255\", 0)",
+               [&] { return BindInet(fd, "255.255.255.255", 0); },
+               "255.255.255.255 is a dotted quad too (and Linux binds it), although inet_addr() "
+               "returns it as INADDR_NONE, its error value: parse with inet_pton()");
+    s.Expect("getsockname(fd)", Named{"255.255.255.255:" + std::to_string(LocalPort(fd))},
+             Named{LocalAddress(fd)});
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab02
