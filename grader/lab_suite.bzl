@@ -185,6 +185,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     # (grader/selftest/behaviour_matrix_test.cc).
     if native.glob(["behaviours.json"]):
         _behaviour_matrix_test(lab)
+    _hints_test(lab, source)
 
     _suite_binary("reference_suite", lab, ":reference")
     _expect("reference_scores_full_test", "reference_suite", "full")

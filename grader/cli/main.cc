@@ -12,6 +12,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
+#include "grader/cli/release.h"
 #include "grader/mutate/mutator.h"
 #include "grader/report/untrusted_text.h"
 
@@ -64,9 +65,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
-  bool fixtures_only = false;
+  bool fixtures_only = false, release_only = false;
   test->add_flag("--fixtures-only", fixtures_only,
                  "Only grade the grader's fixtures end to end (LABKIT_FIXTURE=TEXT picks some).");
+  test->add_flag("--release-only", release_only,
+                 "Only write a student release and check it (no secrets; it builds and works).");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -102,6 +105,14 @@ int main(int argc, char** argv) {
   bench->add_option("--class", bench_class, "Submissions in the batch.")->check(CLI::Range(1, 1000));
   bench->add_flag("--expunge", bench_expunge,
                   "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
+
+  std::string release_out;
+  CLI::App* release = app.add_subcommand(
+      "release", "Write the student copy of the kit to a new folder, as a git repository with "
+                 "one commit: the labs, handouts, public tests and CLI; no solutions, hidden "
+                 "tests, mutants, alternatives, samples or fixtures.");
+  release->add_option("OUT", release_out, "The new folder (it must not exist yet).")->required();
+  release->footer("Exit codes: 0 written, 2 bad OUT (exists, or its parent does not).");
 
   MutateOptions mutating;
   CLI::App* mutate = app.add_subcommand(
@@ -145,13 +156,19 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (IsStudentRelease(root) && (*test || *mutate || *bench)) {
+      std::cerr << "labkit: this is the student copy: the kit's own tests, mutants and benchmarks "
+                   "are not in it (./labkit check runs your lab's tests)\n";
+      return kExitUsage;
+    }
     if (*list) return ListLabs(root);
     if (*check) return CheckLab(root, check_labs, check_all);
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*release) return ReleaseKit(root, release_out);
     if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {

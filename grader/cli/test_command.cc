@@ -31,7 +31,12 @@ std::string KindOf(const std::string& label) {
 
 }  // namespace
 
-int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only) {
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only) {
+  if (release_only) {
+    FixtureTally release = CheckRelease(root);
+    std::cout << release.passed << " passed, " << release.failed << " failed\n";
+    return release.failed == 0 ? kExitOk : kExitTestsFailed;
+  }
   if (fixtures_only) {
     FixtureTally fixtures = CheckGraderFixtures(root);
     std::cout << fixtures.passed << " passed, " << fixtures.failed << " failed\n";
@@ -75,6 +80,11 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only) {
     FixtureTally fixtures = CheckGraderFixtures(root);
     passed += fixtures.passed;
     failed += fixtures.failed;
+    // The student copy, written and used as a student would.
+    std::cout << "\n" << Bold("student release") << " (a new copy's first build takes minutes)\n";
+    FixtureTally release = CheckRelease(root);
+    passed += release.passed;
+    failed += release.failed;
   }
   // A closing line CI reads: N passed, N failed.
   std::cout << passed << " passed, " << failed << " failed\n";
