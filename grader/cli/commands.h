@@ -43,6 +43,7 @@ struct GradeOptions {
   std::vector<std::string> submissions;  // none: the working tree's labs/
   std::vector<std::string> labs;         // --lab: grade only these
   std::string json, gradescope, junit, markdown;  // report files
+  std::string hidden_visibility = "after_published";  // of hidden cases on Gradescope
   std::string class_dir, out, feedback_dir;       // class batches
   int jobs = 0;                                   // cases at once; 0: one per core
 };

@@ -45,10 +45,24 @@ int Workers(int requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-void WriteReports(const judge::GradeResult& result, const GradeOptions& options) {
+// Gradescope shows the public cases to students at once, the others as the
+// instructor chose.
+report::GradescopeVisibility Visibility(const std::string& root, const GradeOptions& options) {
+  report::GradescopeVisibility visibility;
+  visibility.hidden_visibility = options.hidden_visibility;
+  for (const Lab& lab : LoadCatalog(root)) {
+    for (const std::string& name : PublicCaseNames(root, lab)) {
+      visibility.public_cases.insert(lab.id + "/" + name);
+    }
+  }
+  return visibility;
+}
+
+void WriteReports(const std::string& root, const judge::GradeResult& result,
+                  const GradeOptions& options) {
   if (!options.json.empty()) WriteFile(options.json, report::JsonReport(result).dump(2) + "\n");
   if (!options.gradescope.empty()) {
-    nlohmann::json results = report::GradescopeReport(result);
+    nlohmann::json results = report::GradescopeReport(result, Visibility(root, options));
     std::vector<std::string> problems = report::ValidateGradescope(results);
     if (!problems.empty()) {
       throw std::runtime_error("the Gradescope file would be invalid: " + problems.front());
@@ -176,7 +190,7 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   for (const std::string& submission : submissions) {
     judge::GradeResult result = grader.Grade(submission);
     std::cout << report::TerminalReport(result, UseColour());
-    WriteReports(result, options);
+    WriteReports(root, result, options);
     full = full && result.score == result.max_score;
   }
   return full ? kExitOk : kExitTestsFailed;

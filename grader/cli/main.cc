@@ -82,6 +82,11 @@ int main(int argc, char** argv) {
   grade->add_option("--json", grading.json, "Write the result as JSON to this file.");
   grade->add_option("--gradescope", grading.gradescope,
                     "Write a Gradescope results.json to this file.");
+  grade->add_option("--hidden-visibility", grading.hidden_visibility,
+                    "With --gradescope: when students see the hidden cases (public ones are "
+                    "always visible).")
+      ->check(CLI::IsMember({"visible", "hidden", "after_due_date", "after_published"}))
+      ->default_val("after_published");
   grade->add_option("--junit", grading.junit, "Write JUnit XML to this file.");
   grade->add_option("--markdown", grading.markdown,
                     "Write the feedback a student reads, in Markdown, to this file.");

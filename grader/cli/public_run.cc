@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 
 #include "grader/cli/process.h"
@@ -113,6 +114,17 @@ PublicRun BuildAndRun(const std::string& root, const Lab& lab,
 PublicRun RunPublicTests(const std::string& root, const Lab& lab) {
   return BuildAndRun(root, lab, {"//labs/" + lab.id + ":public_test"},
                      "labs/" + lab.id + "/public_test", {}, "check-" + lab.id);
+}
+
+std::vector<std::string> PublicCaseNames(const std::string& root, const Lab& lab) {
+  static const std::regex kTest(R"(\bTEST\((\w+),\s*(\w+)\))");
+  std::ifstream in(root + "/labs/" + lab.id + "/public_test.cc");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::vector<std::string> names;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kTest); it != std::sregex_iterator(); ++it) {
+    names.push_back((*it)[1].str() + "." + (*it)[2].str());
+  }
+  return names;
 }
 
 bool HasHiddenTests(const std::string& root, const Lab& lab) {

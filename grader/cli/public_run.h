@@ -31,6 +31,10 @@ struct PublicRun {
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab);
 
+// The names (Suite.Case) of the lab's public cases, read from its
+// public_test.cc: the cases every student has.
+std::vector<std::string> PublicCaseNames(const std::string& root, const Lab& lab);
+
 // Whether this tree has the lab's hidden tests (the kit does; a student
 // release does not).
 bool HasHiddenTests(const std::string& root, const Lab& lab);
