@@ -28,7 +28,8 @@ int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
 // Checks the lab again each time one of its files is saved (inotify).
 int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
-int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only);
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
+            bool gradescope_only);
 
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);
@@ -52,6 +53,11 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options);
 // The student copy (grader/cli/release.h), and the check `test` runs on one.
 int ReleaseKit(const std::string& root, const std::string& out);
 FixtureTally CheckRelease(const std::string& root);
+
+// Gradescope: the autograder zip, and the check `test` runs on one.
+int MakeGradescopeAutograder(const std::string& root, const std::string& out,
+                             const std::string& hidden_visibility);
+FixtureTally CheckGradescopeAutograder(const std::string& root);
 
 // Mutation testing of the graded suites (grader/mutate).
 struct MutateOptions {

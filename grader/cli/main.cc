@@ -65,11 +65,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
-  bool fixtures_only = false, release_only = false;
+  bool fixtures_only = false, release_only = false, gradescope_only = false;
   test->add_flag("--fixtures-only", fixtures_only,
                  "Only grade the grader's fixtures end to end (LABKIT_FIXTURE=TEXT picks some).");
   test->add_flag("--release-only", release_only,
                  "Only write a student release and check it (no secrets; it builds and works).");
+  test->add_flag("--gradescope-only", gradescope_only,
+                 "Only make a Gradescope autograder and run it as Gradescope would.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -119,6 +121,21 @@ int main(int argc, char** argv) {
   release->add_option("OUT", release_out, "The new folder (it must not exist yet).")->required();
   release->footer("Exit codes: 0 written, 2 bad OUT (exists, or its parent does not).");
 
+  std::string autograder_out, autograder_visibility = "after_published";
+  CLI::App* autograder = app.add_subcommand(
+      "autograder", "Package the kit as an autograder for a grading platform.");
+  autograder->require_subcommand(1);
+  CLI::App* gradescope = autograder->add_subcommand(
+      "gradescope", "Write a Gradescope autograder zip: setup.sh and run_autograder at its root, "
+                    "the kit (with its hidden tests) under source/.");
+  gradescope->add_option("OUT", autograder_out, "The .zip to write (it must not exist yet).")
+      ->required();
+  gradescope->add_option("--hidden-visibility", autograder_visibility,
+                         "When students see the hidden cases; public ones are always visible.")
+      ->check(CLI::IsMember({"visible", "hidden", "after_due_date", "after_published"}))
+      ->default_val("after_published");
+  gradescope->footer("Exit codes: 0 written, 2 bad OUT (not .zip, exists, or no parent folder).");
+
   MutateOptions mutating;
   CLI::App* mutate = app.add_subcommand(
       "mutate", "Mutation testing: change the reference solutions in small ways (flip a "
@@ -161,7 +178,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (IsStudentRelease(root) && (*test || *mutate || *bench)) {
+    if (IsStudentRelease(root) && (*test || *mutate || *bench || *autograder)) {
       std::cerr << "labkit: this is the student copy: the kit's own tests, mutants and benchmarks "
                    "are not in it (./labkit check runs your lab's tests)\n";
       return kExitUsage;
@@ -171,9 +188,10 @@ int main(int argc, char** argv) {
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only);
     if (*grade) return GradeSubmissions(root, grading);
     if (*release) return ReleaseKit(root, release_out);
+    if (*gradescope) return MakeGradescopeAutograder(root, autograder_out, autograder_visibility);
     if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {
