@@ -12,22 +12,6 @@
 namespace labkit::lab02 {
 namespace {
 
-// What lstat() says is at `path`, for a transcript.
-Named FileKind(const std::string& path) {
-  struct stat info;
-  if (::lstat(path.c_str(), &info) != 0) return {"nothing"};
-  if (S_ISSOCK(info.st_mode)) return {"a socket file"};
-  if (S_ISDIR(info.st_mode)) return {"a directory"};
-  if (S_ISFIFO(info.st_mode)) return {"a fifo"};
-  if (S_ISREG(info.st_mode)) return {"a regular file"};
-  if (S_ISLNK(info.st_mode)) {
-    char target[256] = {};
-    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
-    return {"a symbolic link to \"" + std::string(target, n > 0 ? n : 0) + "\""};
-  }
-  return {"another kind of file"};
-}
-
 // The test binds a socket of its own to `path`; it listens if asked.
 int TestUnixServer(Script& s, const std::string& path, bool listening) {
   sockaddr_un address;
@@ -45,7 +29,7 @@ void ExpectLeftAlone(Script& s, const std::string& path, const std::string& kind
                 [&] { return BindUnixPath(fd, path); },
                 "only a socket file is yours to remove (lstat() and S_ISSOCK): leave anything "
                 "else there and let bind() fail");
-  s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, FileKind(path),
+  s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, harness::FileKind(path),
            "never unlink() or remove() a file that is not a socket file");
 }
 
@@ -71,13 +55,13 @@ TEST(Bind, LeavesSymbolicLinksAloneEvenToASocketFile) {
     s.Sys("symlink(\"real.sock\", \"" + link + "\")", ::symlink("real.sock", link.c_str()));
     ExpectLeftAlone(s, link, "a symbolic link to \"real.sock\"");
     s.Expect("what is at \"" + dir + "/real.sock\" afterwards", Named{"a socket file"},
-             FileKind(dir + "/real.sock"));
+             harness::FileKind(dir + "/real.sock"));
     std::string dangling = dir + "/dangling.sock";
     s.Sys("symlink(\"nowhere.sock\", \"" + dangling + "\"), a link to nothing",
           ::symlink("nowhere.sock", dangling.c_str()));
     ExpectLeftAlone(s, dangling, "a symbolic link to \"nowhere.sock\"");
     s.Expect("what is at \"" + dir + "/nowhere.sock\" afterwards", Named{"nothing"},
-             FileKind(dir + "/nowhere.sock"));
+             harness::FileKind(dir + "/nowhere.sock"));
   });
 }
 
@@ -110,14 +94,14 @@ TEST(Bind, UnixPathOf107CharactersFitsAnd108DoesNot) {
     s.ExpectOk("BindUnixPath(fd, \"$DIR/ppp...\", a path of 107 characters)",
                [&] { return BindUnixPath(fd, longest); },
                "107 characters and the NUL fill sun_path's 108 bytes exactly: that fits");
-    s.Expect("what is at the path of 107 characters", Named{"a socket file"}, FileKind(longest));
+    s.Expect("what is at the path of 107 characters", Named{"a socket file"}, harness::FileKind(longest));
     s.Expect("getsockname(fd)", Named{"unix:" + longest}, Named{LocalAddress(fd)});
     std::string too_long = longest + "q";
     int other = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectError("BindUnixPath(other, the same path and \"q\": 108 characters)", ENAMETOOLONG,
                   [&] { return BindUnixPath(other, too_long); },
                   "108 characters leave no room for the NUL in sun_path");
-    s.Expect("what is at the path of 108 characters", Named{"nothing"}, FileKind(too_long));
+    s.Expect("what is at the path of 108 characters", Named{"nothing"}, harness::FileKind(too_long));
   });
 }
 

@@ -12,22 +12,6 @@
 namespace labkit::lab03 {
 namespace {
 
-// What lstat() says is at `path`, for a transcript.
-Named FileKind(const std::string& path) {
-  struct stat info;
-  if (::lstat(path.c_str(), &info) != 0) return {"nothing"};
-  if (S_ISSOCK(info.st_mode)) return {"a socket file"};
-  if (S_ISDIR(info.st_mode)) return {"a directory"};
-  if (S_ISFIFO(info.st_mode)) return {"a fifo"};
-  if (S_ISREG(info.st_mode)) return {"a regular file"};
-  if (S_ISLNK(info.st_mode)) {
-    char target[256] = {};
-    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
-    return {"a symbolic link to \"" + std::string(target, n > 0 ? n : 0) + "\""};
-  }
-  return {"another kind of file"};
-}
-
 // The test's own AF_UNIX socket bound to `path`; it listens if asked.
 int TestUnixServer(Script& s, const std::string& path, bool listening) {
   sockaddr_un address;
@@ -46,7 +30,7 @@ void ExpectLeftAlone(Script& s, const std::string& path, const std::string& kind
                 [&] { return ListenUnix(path, 4); },
                 "only a socket file is yours to remove (lstat() and S_ISSOCK): leave anything "
                 "else there and let bind() fail");
-  s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, FileKind(path),
+  s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, harness::FileKind(path),
            "never unlink() or remove() a file that is not a socket file");
   s.Expect("descriptors open after the failed call", before, CountOpenFds(),
            "when bind() fails, read errno, then close() the socket you created");
@@ -66,7 +50,7 @@ TEST(Listen, UnixLeavesDirectoriesFifosAndSymbolicLinksAlone) {
           ::symlink("real.sock", (dir + "/link.sock").c_str()));
     ExpectLeftAlone(s, dir + "/link.sock", "a symbolic link to \"real.sock\"");
     s.Expect("what is at \"" + dir + "/real.sock\" afterwards", Named{"a socket file"},
-             FileKind(dir + "/real.sock"));
+             harness::FileKind(dir + "/real.sock"));
     s.Sys("symlink(\"nowhere.sock\", \"" + dir + "/dangling.sock\"), a link to nothing",
           ::symlink("nowhere.sock", (dir + "/dangling.sock").c_str()));
     ExpectLeftAlone(s, dir + "/dangling.sock", "a symbolic link to \"nowhere.sock\"");
@@ -104,7 +88,7 @@ TEST(Listen, UnixPathOf107CharactersFitsAnd108DoesNot) {
     s.ExpectError("ListenUnix(the same path and \"q\": 108 characters, 4)", ENAMETOOLONG,
                   [&] { return ListenUnix(too_long, 4); },
                   "108 characters leave no room for the NUL in sun_path");
-    s.Expect("what is at the path of 108 characters", Named{"nothing"}, FileKind(too_long));
+    s.Expect("what is at the path of 108 characters", Named{"nothing"}, harness::FileKind(too_long));
     s.Expect("descriptors open after the failed call", before, CountOpenFds());
   });
 }
