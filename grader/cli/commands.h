@@ -47,6 +47,7 @@ struct GradeOptions {
   std::string hidden_visibility = "after_published";  // of hidden cases on Gradescope
   std::string class_dir, out, feedback_dir;       // class batches
   int jobs = 0;                                   // cases at once; 0: one per core
+  bool all_failures = false;                      // every failing case in full, not the first
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
 

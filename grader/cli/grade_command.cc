@@ -189,7 +189,11 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   bool full = true;
   for (const std::string& submission : submissions) {
     judge::GradeResult result = grader.Grade(submission);
-    std::cout << report::TerminalReport(result, UseColour());
+    report::TerminalOptions view;
+    view.colour = UseColour();
+    view.width = TerminalWidth();
+    view.all_failures = options.all_failures;
+    std::cout << report::TerminalReport(result, view);
     WriteReports(root, result, options);
     full = full && result.score == result.max_score;
   }

@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
                     "already in it.");
   grade->add_option("--feedback", grading.feedback_dir,
                     "With --class: write each submission's Markdown feedback into this folder.");
+  grade->add_flag("--all", grading.all_failures,
+                  "Show every failing case in full (default: each lab's first; the rest in its table).");
   grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
       ->check(CLI::Range(1, 256));
   grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");

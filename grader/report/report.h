@@ -27,7 +27,17 @@ using judge::GradeResult;
 // difference marked, then the failed expectation and the output. ANSI colour
 // only when `colour` is true (the caller passes isatty). Control characters
 // from the submission are shown escaped, never sent to the terminal.
-std::string TerminalReport(const GradeResult& result, bool colour);
+struct TerminalOptions {
+  bool colour = false;
+  size_t width = 100;         // the terminal's columns (at least 60 are used)
+  bool all_failures = true;   // false: each lab's first failing case in full, the rest in its table
+};
+std::string TerminalReport(const GradeResult& result, const TerminalOptions& options);
+inline std::string TerminalReport(const GradeResult& result, bool colour) {
+  TerminalOptions options;
+  options.colour = colour;
+  return TerminalReport(result, options);
+}
 
 // Everything in the model as JSON: submission, score, max_score, isolation,
 // warnings, labs[{id, title, score, max_score, status, detail,
