@@ -63,7 +63,9 @@ struct Job {
   Mutant mutant;
 };
 
-MutantResult RunOne(const Job& job, const BuildRecipe& recipe, const std::string& exec_root,
+// Compiles and links in the kit's own tree, not in Bazel's exec root: any
+// Bazel command run meanwhile rebuilds the exec root's links to the sources.
+MutantResult RunOne(const Job& job, const BuildRecipe& recipe, const std::string& root,
                     const std::string& suite, const std::string& dir, bool keep) {
   MutantResult result{job.mutant, Fate::kStillborn, ""};
   fs::create_directories(dir);
@@ -73,7 +75,7 @@ MutantResult RunOne(const Job& job, const BuildRecipe& recipe, const std::string
 
   ProcessOptions build;
   build.capture = true;
-  build.cwd = exec_root;
+  build.cwd = root;
   build.timeout_seconds = kBuildSeconds;
   ProcessResult compiled = RunProcess(CompileCommand(recipe, source, object), build);
   ProcessResult linked;
@@ -179,6 +181,11 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
 
   std::vector<MutantResult> results(jobs.size());
   std::vector<double> seconds(jobs.size());
+  // survivors.md of each lab: a listed mutant that survives is equivalent.
+  std::vector<std::map<std::string, std::string>> listed;
+  for (const LabMutation& lab : labs) {
+    listed.push_back(ReadSurvivorList(Slurp(options.root + "/grader/hidden/" + lab.lab + "/survivors.md")));
+  }
   std::atomic<size_t> next{0};
   std::mutex report;
   int done = 0;
@@ -186,8 +193,11 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
     for (size_t j; (j = next++) < jobs.size();) {
       const auto start = std::chrono::steady_clock::now();
       const std::string dir = work + "/" + labs[jobs[j].lab].lab + "/" + std::to_string(j);
-      results[j] = RunOne(jobs[j], recipes[jobs[j].lab], exec_root, suites[jobs[j].lab], dir,
+      results[j] = RunOne(jobs[j], recipes[jobs[j].lab], options.root, suites[jobs[j].lab], dir,
                           options.keep);
+      if (results[j].fate == Fate::kSurvived && listed[jobs[j].lab].count(jobs[j].mutant.id)) {
+        results[j].fate = Fate::kEquivalent;
+      }
       seconds[j] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       std::lock_guard<std::mutex> lock(report);
       ++done;
@@ -204,16 +214,13 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
     // Run side by side, mutants share the machine: this is each lab's share.
     labs[jobs[j].lab].seconds += seconds[j] / std::max(1, options.jobs);
   }
-  for (LabMutation& lab : labs) {
-    const auto listed = ReadSurvivorList(Slurp(options.root + "/grader/hidden/" + lab.lab + "/survivors.md"));
-    std::map<std::string, bool> still_surviving;
-    for (MutantResult& result : lab.results) {
-      if (!listed.count(result.mutant.id)) continue;
-      still_surviving[result.mutant.id] = result.fate == Fate::kSurvived;
-      if (result.fate == Fate::kSurvived) result.fate = Fate::kEquivalent;
-    }
-    for (const auto& [id, line] : listed) {
-      if (!still_surviving[id]) lab.stale.push_back(line);
+  for (size_t i = 0; i < labs.size(); ++i) {
+    for (const auto& [id, line] : listed[i]) {
+      bool equivalent = false;
+      for (const MutantResult& result : labs[i].results) {
+        equivalent = equivalent || (result.mutant.id == id && result.fate == Fate::kEquivalent);
+      }
+      if (!equivalent) labs[i].stale.push_back(line);
     }
   }
   return labs;
