@@ -158,6 +158,7 @@ FixtureTally CheckGradescopeAutograder(const std::string& root) {
     fs::remove_all(submission);
     fs::create_directories(submission);
     for (const auto& lab : fs::directory_iterator(fs::path(root) / from)) {
+      if (!lab.is_directory()) continue;  // labs/BUILD, labs/labs.json
       for (const auto& file : fs::directory_iterator(lab.path())) {
         const std::string name = file.path().filename().string();
         if (name.size() > 3 && name.substr(name.size() - 3) == ".cc" && name != "public_test.cc") {

@@ -216,6 +216,8 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
   }
   for (size_t i = 0; i < labs.size(); ++i) {
     for (const auto& [id, line] : listed[i]) {
+      // Run with one operator, the others' entries are not in question.
+      if (!options.only_operator.empty() && id.rfind(options.only_operator + ":", 0) != 0) continue;
       bool equivalent = false;
       for (const MutantResult& result : labs[i].results) {
         equivalent = equivalent || (result.mutant.id == id && result.fate == Fate::kEquivalent);
