@@ -163,6 +163,14 @@ TEST(Show, NamesErrno) {
   EXPECT_EQ(Show(FailsWith(EACCES)), "error EACCES (Permission denied)");
 }
 
+TEST(Show, NamesSocketTypesWithTheirFlags) {
+  EXPECT_EQ(SocketTypeName(SOCK_DGRAM), "SOCK_DGRAM");
+  EXPECT_EQ(SocketTypeName(SOCK_DGRAM | SOCK_NONBLOCK), "SOCK_DGRAM|SOCK_NONBLOCK");
+  EXPECT_EQ(SocketTypeName(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC),
+            "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC");
+  EXPECT_EQ(SocketTypeName(999), "type 999");
+}
+
 TEST(Show, FormatsAddresses) {
   sockaddr_storage address;
   socklen_t length = MakeInetAddress("::1", 8080, address);

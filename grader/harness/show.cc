@@ -28,11 +28,16 @@ std::string FamilyName(int family) {
 }
 
 std::string SocketTypeName(int type) {
-  switch (type) {
-    case SOCK_STREAM: return "SOCK_STREAM";
-    case SOCK_DGRAM: return "SOCK_DGRAM";
-    case SOCK_SEQPACKET: return "SOCK_SEQPACKET";
-    case SOCK_RAW: return "SOCK_RAW";
+  // The flags socket() takes in its type are named too, so a call made with
+  // SOCK_NONBLOCK reads SOCK_DGRAM|SOCK_NONBLOCK, not "type 2050".
+  std::string flags;
+  if (type & SOCK_NONBLOCK) flags += "|SOCK_NONBLOCK";
+  if (type & SOCK_CLOEXEC) flags += "|SOCK_CLOEXEC";
+  switch (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) {
+    case SOCK_STREAM: return "SOCK_STREAM" + flags;
+    case SOCK_DGRAM: return "SOCK_DGRAM" + flags;
+    case SOCK_SEQPACKET: return "SOCK_SEQPACKET" + flags;
+    case SOCK_RAW: return "SOCK_RAW" + flags;
   }
   return "type " + std::to_string(type);
 }
