@@ -41,6 +41,18 @@ def lab_files(header, source, support = []):
         visibility = ["//visibility:public"],
     )
 
+    # Read by the behaviour matrix self-test (graded_lab_suite).
+    native.filegroup(
+        name = "header_file",
+        srcs = [header],
+        visibility = ["//grader:__subpackages__"],
+    )
+    native.filegroup(
+        name = "skeleton_source",
+        srcs = [source],
+        visibility = ["//grader:__subpackages__"],
+    )
+
     native.filegroup(
         name = "public_test_source",
         srcs = ["public_test.cc"],
@@ -54,6 +66,8 @@ def lab_files(header, source, support = []):
         size = "small",
         deps = [":public_tests", ":skeleton", _GTEST_MAIN],
         tags = ["manual"],
+        # The behaviour matrix self-test lists its cases.
+        visibility = ["//grader:__subpackages__"],
     )
 
 def _suite_binary(name, lab, impl):
@@ -158,6 +172,11 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     _expect("reference_split_scores_full_test", "graded_tests", "full", ":reference_student.so")
     _expect("skeleton_split_scores_zero_test", "graded_tests", "zero", ":skeleton_student.so")
 
+    # Every promise of the header has a case, and every case a promise
+    # (grader/selftest/behaviour_matrix_test.cc).
+    if native.glob(["behaviours.json"]):
+        _behaviour_matrix_test(lab)
+
     _suite_binary("reference_suite", lab, ":reference")
     _expect("reference_scores_full_test", "reference_suite", "full")
 
@@ -174,6 +193,24 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     for patch in alternatives:
         alternative = _patched_variant(lab, source, patch, "alternative_")
         _expect("%s_scores_full_test" % alternative, "%s_suite" % alternative, "full")
+
+def _behaviour_matrix_test(lab):
+    files = {
+        "header": "//labs/%s:header_file" % lab,
+        "skeleton": "//labs/%s:skeleton_source" % lab,
+        "matrix": "behaviours.json",
+        "graded": ":graded_tests",
+        "public": "//labs/%s:public_test" % lab,
+        "catalog": "//labs:labs.json",
+    }
+    native.cc_test(
+        name = "behaviour_matrix_test",
+        size = "small",
+        args = ["--%s=$(rootpath %s)" % (key, label) for key, label in files.items()] +
+               ["--lab=" + lab],
+        data = files.values(),
+        deps = ["//grader/selftest:behaviour_matrix"],
+    )
 
 def student_library(name, code, call_server):
     """The student process's code: `code` served by the lab's `call_server`.

@@ -23,6 +23,7 @@ std::vector<Lab> LoadCatalog(const std::string& root) {
     lab.title = entry.value("title", "");
     lab.files = entry.value("files", std::vector<std::string>{});
     lab.handout = entry.value("handout", "");
+    lab.hidden_cases = entry.value("hidden_cases", 0);
     labs.push_back(lab);
   }
   return labs;

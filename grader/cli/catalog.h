@@ -19,6 +19,7 @@ struct Lab {
   std::string title;
   std::vector<std::string> files;  // what the student edits, in labs/<id>/
   std::string handout;
+  int hidden_cases = 0;  // graded cases beyond the public ones (checked by a self-test)
 };
 
 std::vector<Lab> LoadCatalog(const std::string& root);

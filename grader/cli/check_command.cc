@@ -28,6 +28,33 @@ bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
   return false;
 }
 
+// What passing every public case means: in a tree with the hidden tests,
+// the graded score itself; otherwise how many more cases the grader runs.
+// Returns whether the graded suite passes too (true when it is not here).
+bool ExplainPublicPass(const std::string& root, const Lab& lab) {
+  if (!HasHiddenTests(root, lab)) {
+    std::cout << Green("All public cases pass:") << " the grader runs " << lab.hidden_cases
+              << " more hidden cases in the same style.\nRead the pitfalls in " << lab.handout
+              << " before you submit.\n";
+    return true;
+  }
+  std::cout << Green("All public cases pass.") << " Running the graded suite (public + "
+            << lab.hidden_cases << " hidden cases), as the grader does...\n";
+  const PublicRun graded = RunGradedTests(root, lab);
+  if (ExplainNoResults(lab, graded)) return false;
+  std::cout << "Graded: " << graded.passed() << " of " << graded.cases.size() << " cases, "
+            << graded.points() << " of " << graded.max_points() << " points.\n";
+  for (const auto& c : graded.cases) {
+    if (!c.passed) std::cout << "  " << Red("✗ ") << c.name << Dim("  " + c.reason) << "\n";
+  }
+  if (graded.passed() != static_cast<int>(graded.cases.size())) {
+    std::cout << "The failing cases are in grader/hidden/" << lab.id
+              << "/; `./labkit grade --lab " << lab.number << "` shows each one's transcript.\n";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int CheckLab(const std::string& root, const std::string& lab_query) {
@@ -53,10 +80,7 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
   std::cout << "\n" << run.passed() << " of " << run.cases.size() << " public cases pass ("
             << run.points() << " of " << run.max_points() << " points).\n";
   if (run.passed() == static_cast<int>(run.cases.size())) {
-    std::cout << Green("All public tests pass.")
-              << " The grader also runs hidden tests in the same style:\n"
-              << "read the pitfalls in " << lab.handout << " before you submit.\n";
-    return kExitOk;
+    return ExplainPublicPass(root, lab) ? kExitOk : kExitTestsFailed;
   }
   std::cout << "Edit labs/" << lab.id << "/" << lab.files.front()
             << " (the TODOs are numbered by step) and read " << lab.handout << ".\n";
@@ -79,6 +103,14 @@ int ShowStatus(const std::string& root) {
       summary = (done ? Green("✓ ") : Red("✗ ")) + std::to_string(run.passed()) + "/" +
                 std::to_string(run.cases.size()) + " public cases, " +
                 std::to_string(run.points()) + "/" + std::to_string(run.max_points()) + " points";
+    }
+    if (done && HasHiddenTests(root, lab)) {
+      const PublicRun graded = RunGradedTests(root, lab);
+      done = !graded.cases.empty() && graded.passed() == static_cast<int>(graded.cases.size());
+      summary += "; graded " + std::to_string(graded.points()) + "/" +
+                 std::to_string(graded.max_points()) + " points" + (done ? "" : Red(" (hidden cases fail)"));
+    } else if (done) {
+      summary += Dim("; the grader runs " + std::to_string(lab.hidden_cases) + " more hidden cases");
     }
     if (!done && next == nullptr) next = &lab;
     std::cout << Bold(lab.number) << "  " << lab.title << "\n    " << summary << "\n";

@@ -36,4 +36,16 @@ struct GradeOptions {
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
 
+// Mutation testing of the graded suites (grader/mutate).
+struct MutateOptions {
+  std::vector<std::string> labs;  // none: every lab
+  std::string only_operator;      // none: every operator
+  std::string json;               // write every mutant's fate here
+  int jobs = 0;                   // mutants at once; 0: one per core
+  int goal_percent = 95;          // exit 1 when a lab scores below it
+  bool list = false;              // only list the mutants
+  bool keep = false;              // keep the work folder
+};
+int MutateLabs(const std::string& root, const MutateOptions& options);
+
 }  // namespace labkit::cli

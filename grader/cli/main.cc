@@ -11,6 +11,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
+#include "grader/mutate/mutator.h"
 #include "grader/report/untrusted_text.h"
 
 int main(int argc, char** argv) {
@@ -83,6 +84,23 @@ int main(int argc, char** argv) {
   bench->add_flag("--expunge", bench_expunge,
                   "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
 
+  MutateOptions mutating;
+  CLI::App* mutate = app.add_subcommand(
+      "mutate", "Mutation testing: change the reference solutions in small ways (flip a "
+                "comparison, drop a flag, delete a call...) and check that the graded tests "
+                "catch each change.");
+  mutate->add_option("LAB", mutating.labs, "Only these labs (01, bind, ...). Default: all.");
+  mutate->add_option("--operator", mutating.only_operator, "Only this mutation operator.")
+      ->check(CLI::IsMember(labkit::mutate::OperatorNames()));
+  mutate->add_option("--jobs", mutating.jobs, "Mutants built and run at once (default: one per core).")
+      ->check(CLI::Range(1, 64));
+  mutate->add_option("--json", mutating.json, "Write every mutant and its fate to this file.");
+  mutate->add_option("--goal", mutating.goal_percent, "Exit 1 when a lab scores below this percent.")
+      ->check(CLI::Range(0, 100));
+  mutate->add_flag("--list", mutating.list, "Only list the mutants; build and run nothing.");
+  mutate->add_flag("--keep", mutating.keep, "Keep each mutant's folder (sources, libraries).");
+  mutate->footer("Exit codes: 0 every lab at its goal, 1 a lab below it, 2 bad usage, 4 build failed.");
+
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;
@@ -113,6 +131,7 @@ int main(int argc, char** argv) {
     if (*status) return ShowStatus(root);
     if (*test) return TestKit(root, runs, fresh, fixtures_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {
     // A message may quote a submission's path or an archive's error about an

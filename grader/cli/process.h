@@ -1,4 +1,4 @@
-// Runs another program (bazel, a test binary) and waits for it.
+// Runs another program (bazel, a compiler, a test binary) and waits for it.
 #pragma once
 
 #include <string>
@@ -7,11 +7,26 @@
 namespace labkit::cli {
 
 struct ProcessResult {
-  int exit_code = -1;  // 128 + signal when killed by one
-  std::string output;  // stdout and stderr together, when captured
+  int exit_code = -1;      // 128 + signal when killed by one
+  bool timed_out = false;  // killed, with its process group, at the time limit
+  std::string output;      // stdout and stderr together, when captured
 };
 
+struct ProcessOptions {
+  bool capture = false;          // collect the output; otherwise it goes to the terminal
+  bool capture_stderr = true;    // with capture: false sends stderr to /dev/null
+  std::string cwd;               // run there ("" : here)
+  std::vector<std::string> env;  // NAME=VALUE added to (or replacing in) ours
+  int timeout_seconds = 0;       // 0: no limit; else the program runs in a group of its own
+};
+
+ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options);
+
 // With `capture`, the output is collected; otherwise it goes to the terminal.
-ProcessResult RunProcess(const std::vector<std::string>& argv, bool capture);
+inline ProcessResult RunProcess(const std::vector<std::string>& argv, bool capture) {
+  ProcessOptions options;
+  options.capture = capture;
+  return RunProcess(argv, options);
+}
 
 }  // namespace labkit::cli

@@ -26,7 +26,58 @@ std::string CompilerErrors(const std::string& bazel_output) {
   return kept;
 }
 
+
+// Builds `targets`, then runs `binary` (under bazel-bin) with `env`.
+PublicRun BuildAndRun(const std::string& root, const std::vector<std::string>& targets,
+                      const std::string& binary, const std::vector<std::string>& env,
+                      const std::string& report_name) {
+  PublicRun run;
+  std::vector<std::string> build_command = {"bazel", "build", "--noshow_progress"};
+  build_command.insert(build_command.end(), targets.begin(), targets.end());
+  ProcessResult build = RunProcess(build_command, true);
+  if (build.exit_code != 0) {
+    run.outcome = PublicRun::Outcome::kDoesNotCompile;
+    run.compiler_errors = CompilerErrors(build.output);
+    return run;
+  }
+  std::filesystem::create_directories(root + "/.labkit");
+  const std::string report = root + "/.labkit/" + report_name + ".json";
+  std::filesystem::remove(report);
+  ProcessOptions options;
+  options.capture = true;
+  options.env = env;
+  ProcessResult tests =
+      RunProcess({root + "/bazel-bin/" + binary, "--gtest_output=json:" + report}, options);
+  if (!std::filesystem::exists(report)) {
+    run.outcome = PublicRun::Outcome::kNoReport;
+    run.exit_code = tests.exit_code;
+    const std::string& out = tests.output;
+    run.last_output = out.substr(out.size() > 2000 ? out.size() - 2000 : 0);
+    return run;
+  }
+  run.cases = judge::ReadGtestJson(report);
+  return run;
+}
+
 }  // namespace
+
+PublicRun RunPublicTests(const std::string& root, const Lab& lab) {
+  return BuildAndRun(root, {"//labs/" + lab.id + ":public_test"},
+                     "labs/" + lab.id + "/public_test", {}, "check-" + lab.id);
+}
+
+bool HasHiddenTests(const std::string& root, const Lab& lab) {
+  return std::filesystem::exists(root + "/grader/hidden/" + lab.id + "/BUILD");
+}
+
+PublicRun RunGradedTests(const std::string& root, const Lab& lab) {
+  // skeleton_student.so is built from labs/NN: the student's code as it is.
+  const std::string package = "grader/hidden/" + lab.id;
+  return BuildAndRun(root, {"//" + package + ":graded_tests", "//" + package + ":skeleton_student.so"},
+                     package + "/graded_tests",
+                     {"LABKIT_STUDENT_LIBRARY=" + root + "/bazel-bin/" + package + "/skeleton_student.so"},
+                     "graded-" + lab.id);
+}
 
 int PublicRun::passed() const {
   int n = 0;
@@ -44,31 +95,6 @@ int PublicRun::max_points() const {
   int n = 0;
   for (const auto& c : cases) n += c.points;
   return n;
-}
-
-PublicRun RunPublicTests(const std::string& root, const Lab& lab) {
-  PublicRun run;
-  ProcessResult build = RunProcess(
-      {"bazel", "build", "--noshow_progress", "//labs/" + lab.id + ":public_test"}, true);
-  if (build.exit_code != 0) {
-    run.outcome = PublicRun::Outcome::kDoesNotCompile;
-    run.compiler_errors = CompilerErrors(build.output);
-    return run;
-  }
-  std::filesystem::create_directories(root + "/.labkit");
-  const std::string report = root + "/.labkit/check-" + lab.id + ".json";
-  std::filesystem::remove(report);
-  ProcessResult tests = RunProcess(
-      {root + "/bazel-bin/labs/" + lab.id + "/public_test", "--gtest_output=json:" + report}, true);
-  if (!std::filesystem::exists(report)) {
-    run.outcome = PublicRun::Outcome::kNoReport;
-    run.exit_code = tests.exit_code;
-    const std::string& out = tests.output;
-    run.last_output = out.substr(out.size() > 2000 ? out.size() - 2000 : 0);
-    return run;
-  }
-  run.cases = judge::ReadGtestJson(report);
-  return run;
 }
 
 }  // namespace labkit::cli

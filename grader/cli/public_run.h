@@ -1,5 +1,6 @@
-// Builds one lab's public tests against the student's code in labs/ and
-// runs them: what `check` shows in full and `status` sums up.
+// Builds one lab's tests against the student's code in labs/ and runs them:
+// the public tests, which `check` shows in full and `status` sums up, and,
+// in a tree that has them, the graded suite (public + hidden) the grader runs.
 #pragma once
 
 #include <string>
@@ -23,5 +24,13 @@ struct PublicRun {
 };
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab);
+
+// Whether this tree has the lab's hidden tests (the kit does; a student
+// release does not).
+bool HasHiddenTests(const std::string& root, const Lab& lab);
+
+// The graded suite on the student's code, each case split in two processes
+// as under the grader, but not jailed: it is the student's own code.
+PublicRun RunGradedTests(const std::string& root, const Lab& lab);
 
 }  // namespace labkit::cli
