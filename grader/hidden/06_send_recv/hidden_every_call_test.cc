@@ -193,6 +193,45 @@ void ExpectReceiveSurvivesASignal(Script& s, const std::string& call, const Rece
   s.Note(report.story);
   s.ExpectTrue("the peer did its part", report.done_its_part, report.story);
   s.Expect(call, std::string("abc"), got);
+  if (then_end) return;
+  if (Queued(c.mine) > 0) TestRecv(s, c.mine, "mine", 16);
+  s.Sys("shutdown(peer, SHUT_WR): end of stream", ::shutdown(c.peer, SHUT_WR));
+  s.Expect(call + " at end of stream", std::string(""),
+           s.ExpectOk(call + " at end of stream", [&] { return receive(c.mine); }),
+           "errno still says EINTR from before: only a result of -1 means an error, and 0 is "
+           "the end of the stream");
+}
+
+TEST(SendRecv, SendAllRetriesASendInterruptedBeforeItTookAByte) {
+  RunCase({.points = 1}, [](Script& s) {
+    InstallInterruptHandler(s);
+    Connection c = UnixConnection(s);
+    std::string filler;
+    const std::string chunk = Pattern(4096);
+    while (::send(c.mine, chunk.data(), chunk.size(), MSG_DONTWAIT | MSG_NOSIGNAL) > 0) {
+      filler += chunk;  // AF_UNIX takes a chunk this small whole or not at all
+    }
+    s.Note("the test filled mine's buffers with " + std::to_string(filler.size()) +
+           " bytes: a send now waits before it takes a single byte");
+    const std::string payload = "after the wait";
+    const pid_t me = ThisThread();
+    PeerThread peer([&](const std::atomic<bool>& returned) {
+      PeerReport report;
+      report.done_its_part = InterruptWhenBlocked(me, c.mine, Direction::kSending, returned);
+      report.story = report.done_its_part ? "the peer interrupted SendAll once, then read"
+                                          : "SendAll was never seen blocked in a send";
+      report.received = ReadToEnd(c.peer);
+      return report;
+    });
+    s.ExpectOk("SendAll(mine, \"after the wait\")", [&] { return SendAll(c.mine, payload); },
+               "a send interrupted before it took a byte fails with EINTR: send again");
+    s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
+    const PeerReport& report = peer.Join();
+    s.Note(report.story);
+    s.ExpectTrue("SendAll was interrupted", report.done_its_part, report.story);
+    s.Expect("what the peer received", Named{Compare(filler + payload, filler + payload)},
+             Named{Compare(report.received, filler + payload)});
+  });
 }
 
 TEST(SendRecv, RecvUntilEofRetriesAfterASignal) {
