@@ -49,8 +49,8 @@ SysResult<int> OpenUdp(const std::string& ip, uint16_t port);
 
 // Step 3. Sends `payload` as ONE datagram to `to` with sendto(). An empty
 // payload is a legal datagram of length zero: sendto() returns 0 for it,
-// and that is success. A socket that is not bound
-// yet is bound to a free port by this first send. Errors: EMSGSIZE for a
+// and that is success. A socket that is not bound yet is bound to a free
+// port by this first send. Errors: EMSGSIZE for a
 // payload that cannot fit in one datagram (more than 65507 bytes over IPv4,
 // 65527 over IPv6), EAGAIN for a full queue on a non-blocking AF_UNIX
 // socket (Linux never drops AF_UNIX datagrams), and any other errno of
@@ -72,10 +72,10 @@ struct Datagram {
 // result says so (truncated, and full_length is its real length). One of
 // exactly max_size bytes is whole (not truncated); with max_size 0 every
 // non-empty datagram is truncated to "". The next call returns the next
-// datagram. Errors: EAGAIN when the socket is
-// non-blocking or its receive timeout (SO_RCVTIMEO) expires with nothing to
-// receive; ECONNREFUSED on a connected socket whose earlier datagram was
-// refused (step 7); any other errno of the receiving call.
+// datagram. Errors: EAGAIN when the socket is non-blocking or its receive
+// timeout (SO_RCVTIMEO) expires with nothing to receive; ECONNREFUSED on
+// a connected socket whose earlier datagram was refused (step 7); any other
+// errno of the receiving call.
 SysResult<Datagram> RecvDatagram(int fd, size_t max_size);
 
 // The largest datagram Echo must send back whole. Any UDP datagram fits.
@@ -90,10 +90,9 @@ inline constexpr size_t kMaxDatagram = 65535;
 // socket's receive timeout expires: stop, do not wait again), EMSGSIZE for a
 // datagram longer than kMaxDatagram (exactly kMaxDatagram bytes are echoed;
 // longer is possible over AF_UNIX only; it is received and dropped, not
-// answered), or
-// a reply that cannot be sent (ENOTCONN for an AF_UNIX sender that was never
-// bound: on Linux recvfrom() reports an address of length 0, so nobody can be
-// answered).
+// answered), or a reply that cannot be sent (ENOTCONN for an AF_UNIX sender
+// that was never bound: on Linux recvfrom() reports an address of length 0,
+// so nobody can be answered).
 Status Echo(int fd, int count);
 
 // Step 6. A UDP socket connected to ip:port. connect() on a datagram socket
@@ -106,9 +105,10 @@ Status Echo(int fd, int count);
 SysResult<int> ConnectUdp(const std::string& ip, uint16_t port);
 
 // Step 7. Sends `payload` as one datagram to the socket's connected peer,
-// with no address; an empty payload is a datagram of length zero. Errors: EDESTADDRREQ on a socket that is not connected;
-// ECONNREFUSED when an earlier datagram to the peer was refused (the kernel
-// reports a refusal once, on the next send or receive); any other errno.
+// with no address; an empty payload is a datagram of length zero. Errors:
+// EDESTADDRREQ on a socket that is not connected; ECONNREFUSED when an
+// earlier datagram to the peer was refused (the kernel reports a refusal
+// once, on the next send or receive); any other errno.
 Status SendConnected(int fd, const std::string& payload);
 
 // Step 8. The address of an AF_UNIX socket file: a sockaddr_un holding
@@ -120,7 +120,7 @@ Status SendConnected(int fd, const std::string& payload);
 SysResult<Endpoint> UnixEndpoint(const std::string& path);
 
 // Step 9. An AF_UNIX datagram socket bound to `path`, which creates the
-// socket file. Errors: ENAMETOOLONG as in step 8 (no socket is created), or
+// socket file. Errors: ENAMETOOLONG as in step 8 (no socket is left open), or
 // the errno of socket() or bind(): EADDRINUSE if anything exists at the path
 // (a regular file, a directory, a fifo, a symlink, even a dangling one, a
 // socket in use or a stale one nobody answers at), which is left as it was:
