@@ -44,7 +44,8 @@ SysResult<Endpoint> MakeEndpoint(const std::string& ip, uint16_t port);
 // to ip:port; port 0 lets the kernel pick a free one. "::" takes IPv4
 // datagrams too (the socket leaves IPV6_V6ONLY as the system sets it, off).
 // Errors: EINVAL for an ip MakeEndpoint rejects (no socket is created), or
-// the errno of socket() or bind() (EADDRINUSE for a port in use, ...).
+// the errno of socket() (EMFILE when no descriptor is free) or bind()
+// (EADDRINUSE for a port in use, ...).
 SysResult<int> OpenUdp(const std::string& ip, uint16_t port);
 
 // Step 3. Sends `payload` as ONE datagram to `to` with sendto(). An empty
@@ -100,8 +101,8 @@ Status Echo(int fd, int count);
 // there. The socket gets a free local port, and from then on the kernel
 // drops datagrams from anyone but the peer (those queued before connect()
 // are still received). Errors: EINVAL for an ip MakeEndpoint rejects, such
-// as "localhost" (no socket is left open), or the errno of socket() or
-// connect().
+// as "localhost" (no socket is left open), or the errno of socket()
+// (EMFILE when no descriptor is free) or connect().
 SysResult<int> ConnectUdp(const std::string& ip, uint16_t port);
 
 // Step 7. Sends `payload` as one datagram to the socket's connected peer,
@@ -120,11 +121,12 @@ Status SendConnected(int fd, const std::string& payload);
 SysResult<Endpoint> UnixEndpoint(const std::string& path);
 
 // Step 9. An AF_UNIX datagram socket bound to `path`, which creates the
-// socket file. Errors: ENAMETOOLONG as in step 8 (no socket is left open), or
-// the errno of socket() or bind(): EADDRINUSE if anything exists at the path
-// (a regular file, a directory, a fifo, a symlink, even a dangling one, a
-// socket in use or a stale one nobody answers at), which is left as it was:
-// never unlink it; ENOENT if its directory does not exist.
+// socket file. Errors: ENAMETOOLONG as in step 8 (no socket is left open),
+// or the errno of socket() (EMFILE when no descriptor is free) or bind():
+// EADDRINUSE if anything exists at the path (a regular file, a directory, a
+// fifo, a symlink, even a dangling one, a socket in use or a stale one
+// nobody answers at), which is left as it was: never unlink it; ENOENT if
+// its directory does not exist.
 SysResult<int> OpenUnixDatagram(const std::string& path);
 
 }  // namespace labkit::lab07

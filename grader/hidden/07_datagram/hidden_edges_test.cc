@@ -4,6 +4,7 @@
 // length, every kind of file at a socket's path, and descriptor 0.
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -284,6 +285,29 @@ TEST(Datagram, ConnectUdpTakesOnlyNumericAddresses) {
     s.Expect("getpeername(fd)", Named{"[::1]:" + std::to_string(port)},
              Named{harness::PeerAddress(fd)});
     s.ExpectError("MakeEndpoint(\"\", 80)", EINVAL, [] { return MakeEndpoint("", 80); });
+  });
+}
+
+TEST(Datagram, OpeningReportsSocketErrnoWhenOutOfDescriptors) {
+  RunCase({.points = 1}, [](Script& s) {
+    const std::string path = harness::MakeTempDir() + "/server.sock";
+    int probe = s.Sys("open(\"/dev/null\") to find the lowest free descriptor",
+                      ::open("/dev/null", O_RDONLY));
+    s.Sys("close(probe)", ::close(probe));
+    rlimit saved;
+    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
+    rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
+    s.Sys("setrlimit(RLIMIT_NOFILE, " + std::to_string(probe) + "): no descriptor is free",
+          ::setrlimit(RLIMIT_NOFILE, &none));
+    const char* hint = "socket() failed: return its errno at once, before bind() or connect() "
+                       "(which would say EBADF)";
+    s.ExpectError("OpenUdp(\"127.0.0.1\", 0)", EMFILE, [] { return OpenUdp("127.0.0.1", 0); },
+                  hint);
+    s.ExpectError("ConnectUdp(\"127.0.0.1\", 9)", EMFILE,
+                  [] { return ConnectUdp("127.0.0.1", 9); }, hint);
+    s.ExpectError("OpenUnixDatagram(\"" + path + "\")", EMFILE,
+                  [&] { return OpenUnixDatagram(path); }, hint);
+    s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
   });
 }
 
