@@ -52,6 +52,11 @@ def lab_files(header, source, support = []):
         srcs = [source],
         visibility = ["//grader:__subpackages__"],
     )
+    native.filegroup(
+        name = "hints",
+        srcs = native.glob(["hints.json"]),
+        visibility = ["//grader:__subpackages__"],
+    )
 
     native.filegroup(
         name = "public_test_source",
@@ -65,6 +70,10 @@ def lab_files(header, source, support = []):
         name = "public_test",
         size = "small",
         deps = [":public_tests", ":skeleton", _GTEST_MAIN],
+        # Static, as the graded suites are: a test links its libraries as
+        # shared objects by default, and the link-time wraps that record the
+        # student's socket calls (the `|` lines) reach only the executable.
+        linkstatic = True,
         tags = ["manual"],
         # The behaviour matrix self-test lists its cases.
         visibility = ["//grader:__subpackages__"],
@@ -176,6 +185,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
     # (grader/selftest/behaviour_matrix_test.cc).
     if native.glob(["behaviours.json"]):
         _behaviour_matrix_test(lab)
+    _hints_test(lab, source)
 
     _suite_binary("reference_suite", lab, ":reference")
     _expect("reference_scores_full_test", "reference_suite", "full")
@@ -210,6 +220,22 @@ def _behaviour_matrix_test(lab):
                ["--lab=" + lab],
         data = files.values(),
         deps = ["//grader/selftest:behaviour_matrix"],
+    )
+
+def _hints_test(lab, source):
+    """`labkit hint`'s tiers for the lab: complete, and never solution code."""
+    files = {
+        "header": "//labs/%s:header_file" % lab,
+        "hints": "//labs/%s:hints" % lab,
+        "reference": "//solutions/%s:%s" % (lab, source),
+    }
+    native.cc_test(
+        name = "hints_test",
+        size = "small",
+        args = ["--%s=$(rootpath %s)" % (key, label) for key, label in files.items()],
+        # The handouts the hints send students to.
+        data = list(files.values()) + ["//handouts"],
+        deps = ["//grader/selftest:hints_check"],
     )
 
 def student_library(name, code, call_server):

@@ -1,5 +1,5 @@
 // `labkit check NN` shows one lab's public tests in full, with the step
-// transcript of each failing case; `labkit status` sums up every lab.
+// transcript of each failing case; `labkit list` lists the labs.
 #include <algorithm>
 #include <iostream>
 
@@ -10,11 +10,25 @@
 namespace labkit::cli {
 namespace {
 
+// The exit code of a run without case results: whose build failed.
+int ExitCodeOf(const PublicRun& run) {
+  switch (run.outcome) {
+    case PublicRun::Outcome::kDoesNotCompile: return kExitStudentCodeDoesNotCompile;
+    case PublicRun::Outcome::kKitDoesNotBuild: return kExitBuildFailed;
+    default: return kExitTestsFailed;
+  }
+}
+
 // Explains a run that produced no case results; false if there are results.
 bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
   if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
     std::cout << Red("Your code in labs/" + lab.id + "/ does not compile yet.")
               << " The compiler said:\n" << run.compiler_errors;
+    return true;
+  }
+  if (run.outcome == PublicRun::Outcome::kKitDoesNotBuild) {
+    std::cout << Red("The kit itself did not build; your code is not the cause.")
+              << " Bazel said:\n" << run.compiler_errors;
     return true;
   }
   if (run.outcome == PublicRun::Outcome::kNoReport) {
@@ -55,16 +69,17 @@ bool ExplainPublicPass(const std::string& root, const Lab& lab) {
   return true;
 }
 
+
 }  // namespace
 
-int CheckLab(const std::string& root, const std::string& lab_query) {
-  const std::vector<Lab> labs = LoadCatalog(root);
-  const Lab& lab = FindLab(labs, lab_query);
+int CheckOneLab(const std::string& root, const Lab& lab, bool all) {
   std::cout << Bold("Lab " + lab.number + " — " + lab.title) << "\n";
   const PublicRun run = RunPublicTests(root, lab);
-  if (ExplainNoResults(lab, run)) {
-    return run.outcome == PublicRun::Outcome::kDoesNotCompile ? kExitBuildFailed : kExitTestsFailed;
+  if (!run.compiler_warnings.empty()) {
+    std::cout << Bold("The compiler warns about your code") << " (-Wall -Wextra; each warning "
+              << "is worth a look):\n" << run.compiler_warnings << "\n";
   }
+  if (ExplainNoResults(lab, run)) return ExitCodeOf(run);
 
   size_t width = 0;
   for (const auto& c : run.cases) width = std::max(width, c.name.size());
@@ -74,8 +89,17 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
               << Dim("  " + std::to_string(c.passed ? c.points : 0) + "/" + std::to_string(c.points))
               << "\n";
   }
+  // The first failing case in full: fixing it often fixes the next.
+  int failing = 0;
   for (const auto& c : run.cases) {
-    if (!c.passed) std::cout << "\n" << Red("✗ " + c.name) << "\n" << c.message;
+    if (!c.passed && (all || failing++ == 0)) {
+      std::cout << "\n" << Red("✗ " + c.name) << "\n" << c.message;
+    }
+  }
+  if (!all && failing > 1) {
+    std::cout << Dim("\n(" + std::to_string(failing - 1) + " more failing case" +
+                     (failing > 2 ? "s" : "") + " above; ./labkit check " + lab.number +
+                     " --all shows every transcript)") << "\n";
   }
   std::cout << "\n" << run.passed() << " of " << run.cases.size() << " public cases pass ("
             << run.points() << " of " << run.max_points() << " points).\n";
@@ -87,41 +111,27 @@ int CheckLab(const std::string& root, const std::string& lab_query) {
   return kExitTestsFailed;
 }
 
-int ShowStatus(const std::string& root) {
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries, bool all) {
   const std::vector<Lab> labs = LoadCatalog(root);
-  const Lab* next = nullptr;
-  for (const Lab& lab : labs) {
-    const PublicRun run = RunPublicTests(root, lab);
-    std::string summary;
-    bool done = false;
-    if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
-      summary = Red("does not compile");
-    } else if (run.outcome == PublicRun::Outcome::kNoReport) {
-      summary = Red("tests ended early");
-    } else {
-      done = run.passed() == static_cast<int>(run.cases.size());
-      summary = (done ? Green("✓ ") : Red("✗ ")) + std::to_string(run.passed()) + "/" +
-                std::to_string(run.cases.size()) + " public cases, " +
-                std::to_string(run.points()) + "/" + std::to_string(run.max_points()) + " points";
+  if (lab_queries.empty()) {
+    // The current lab: the first whose public cases do not all pass.
+    for (const Lab& lab : labs) {
+      const PublicRun run = RunPublicTests(root, lab);
+      if (run.outcome != PublicRun::Outcome::kRan ||
+          run.passed() != static_cast<int>(run.cases.size())) {
+        return CheckOneLab(root, lab, all);
+      }
     }
-    if (done && HasHiddenTests(root, lab)) {
-      const PublicRun graded = RunGradedTests(root, lab);
-      done = !graded.cases.empty() && graded.passed() == static_cast<int>(graded.cases.size());
-      summary += "; graded " + std::to_string(graded.points()) + "/" +
-                 std::to_string(graded.max_points()) + " points" + (done ? "" : Red(" (hidden cases fail)"));
-    } else if (done) {
-      summary += Dim("; the grader runs " + std::to_string(lab.hidden_cases) + " more hidden cases");
-    }
-    if (!done && next == nullptr) next = &lab;
-    std::cout << Bold(lab.number) << "  " << lab.title << "\n    " << summary << "\n";
+    std::cout << Green("Every lab's public cases pass.") << " Check one by number to see its "
+              << "graded score: ./labkit check 07\n";
+    return kExitOk;
   }
-  if (next != nullptr) {
-    std::cout << "\nNext: read " << next->handout << ", then run ./labkit check " << next->number
-              << ".\n";
-    return kExitTestsFailed;
+  int worst = kExitOk;
+  for (size_t i = 0; i < lab_queries.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    worst = std::max(worst, CheckOneLab(root, FindLab(labs, lab_queries[i]), all));
   }
-  std::cout << "\n" << Green("Every lab's public tests pass.") << "\n";
-  return kExitOk;
+  return worst;
 }
 
 int ListLabs(const std::string& root) {

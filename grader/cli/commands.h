@@ -4,19 +4,32 @@
 #include <string>
 #include <vector>
 
+#include "grader/cli/catalog.h"
+
 namespace labkit::cli {
 
 enum ExitCode {
   kExitOk = 0,
   kExitTestsFailed = 1,
   kExitUsage = 2,
-  kExitBuildFailed = 4,
+  kExitBuildFailed = 4,                // the kit itself did not build
+  kExitStudentCodeDoesNotCompile = 5,  // check/status: the student's lab code
 };
 
 int ListLabs(const std::string& root);
-int CheckLab(const std::string& root, const std::string& lab_query);
+// No lab: the current one (the first whose public cases do not all pass).
+// Each lab shows its first failing case in full, or every one with `all`.
+int CheckLab(const std::string& root, const std::vector<std::string>& lab_queries, bool all);
+int CheckOneLab(const std::string& root, const Lab& lab, bool all);
+
+// The next tiered hint (labs/NN/hints.json) for the first failing case.
+int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
+
+// Checks the lab again each time one of its files is saved (inotify).
+int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
-int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only);
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
+            bool gradescope_only);
 
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);
@@ -31,10 +44,21 @@ struct GradeOptions {
   std::vector<std::string> submissions;  // none: the working tree's labs/
   std::vector<std::string> labs;         // --lab: grade only these
   std::string json, gradescope, junit, markdown;  // report files
+  std::string hidden_visibility = "after_published";  // of hidden cases on Gradescope
   std::string class_dir, out, feedback_dir;       // class batches
   int jobs = 0;                                   // cases at once; 0: one per core
+  bool all_failures = false;                      // every failing case in full, not the first
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
+
+// The student copy (grader/cli/release.h), and the check `test` runs on one.
+int ReleaseKit(const std::string& root, const std::string& out);
+FixtureTally CheckRelease(const std::string& root);
+
+// Gradescope: the autograder zip, and the check `test` runs on one.
+int MakeGradescopeAutograder(const std::string& root, const std::string& out,
+                             const std::string& hidden_visibility);
+FixtureTally CheckGradescopeAutograder(const std::string& root);
 
 // Mutation testing of the graded suites (grader/mutate).
 struct MutateOptions {

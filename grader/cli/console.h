@@ -1,7 +1,10 @@
 // Friendly terminal output: colour only when stdout is a terminal.
 #pragma once
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <string>
 
@@ -18,5 +21,14 @@ inline std::string Green(const std::string& t) { return Paint("32", t); }
 inline std::string Red(const std::string& t) { return Paint("31", t); }
 inline std::string Bold(const std::string& t) { return Paint("1", t); }
 inline std::string Dim(const std::string& t) { return Paint("2", t); }
+
+// The terminal's width: TIOCGWINSZ on stdout, else $COLUMNS, else 100.
+inline size_t TerminalWidth() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  const char* columns = std::getenv("COLUMNS");
+  if (columns != nullptr && std::atoi(columns) > 0) return static_cast<size_t>(std::atoi(columns));
+  return 100;
+}
 
 }  // namespace labkit::cli

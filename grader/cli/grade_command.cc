@@ -11,6 +11,8 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
+#include "grader/cli/public_run.h"
+#include "grader/cli/release.h"
 #include "grader/report/report.h"
 #include "grader/report/untrusted_text.h"
 
@@ -43,10 +45,24 @@ int Workers(int requested) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-void WriteReports(const judge::GradeResult& result, const GradeOptions& options) {
+// Gradescope shows the public cases to students at once, the others as the
+// instructor chose.
+report::GradescopeVisibility Visibility(const std::string& root, const GradeOptions& options) {
+  report::GradescopeVisibility visibility;
+  visibility.hidden_visibility = options.hidden_visibility;
+  for (const Lab& lab : LoadCatalog(root)) {
+    for (const std::string& name : PublicCaseNames(root, lab)) {
+      visibility.public_cases.insert(lab.id + "/" + name);
+    }
+  }
+  return visibility;
+}
+
+void WriteReports(const std::string& root, const judge::GradeResult& result,
+                  const GradeOptions& options) {
   if (!options.json.empty()) WriteFile(options.json, report::JsonReport(result).dump(2) + "\n");
   if (!options.gradescope.empty()) {
-    nlohmann::json results = report::GradescopeReport(result);
+    nlohmann::json results = report::GradescopeReport(result, Visibility(root, options));
     std::vector<std::string> problems = report::ValidateGradescope(results);
     if (!problems.empty()) {
       throw std::runtime_error("the Gradescope file would be invalid: " + problems.front());
@@ -110,9 +126,38 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   return kExitOk;
 }
 
+
+// A student copy has no hidden tests: its own labs/ against the public ones.
+int GradePublicOnly(const std::string& root, const GradeOptions& options) {
+  if (!options.submissions.empty() || !options.class_dir.empty()) {
+    throw UserError("this student copy has no hidden tests, so it grades only its own labs/ "
+                    "(run ./labkit grade with no submission)");
+  }
+  std::cout << "labkit: the hidden tests are not in this copy; grading labs/ against the "
+               "public tests only.\n";
+  int points = 0, max_points = 0;
+  bool all_pass = true;
+  for (const Lab& lab : SelectLabs(root, options.labs)) {
+    const PublicRun run = RunPublicTests(root, lab);
+    const bool ran = run.outcome == PublicRun::Outcome::kRan;
+    all_pass = all_pass && ran && run.passed() == static_cast<int>(run.cases.size());
+    points += run.points();
+    max_points += run.max_points();
+    std::cout << "  " << lab.number << "  " << lab.title << ": "
+              << (ran ? std::to_string(run.points()) + "/" + std::to_string(run.max_points()) +
+                            " public points"
+                      : Red("does not build; ./labkit check " + lab.number + " says why"))
+              << "\n";
+  }
+  std::cout << "Public total: " << points << "/" << max_points
+            << ". Your course's grader runs more cases in the same style.\n";
+  return all_pass ? kExitOk : kExitTestsFailed;
+}
+
 }  // namespace
 
 int GradeSubmissions(const std::string& root, const GradeOptions& options) {
+  if (IsStudentRelease(root)) return GradePublicOnly(root, options);
   if (!options.class_dir.empty()) {
     if (!options.submissions.empty()) {
       throw UserError("give either --class DIR or submissions, not both");
@@ -144,8 +189,12 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   bool full = true;
   for (const std::string& submission : submissions) {
     judge::GradeResult result = grader.Grade(submission);
-    std::cout << report::TerminalReport(result, UseColour());
-    WriteReports(result, options);
+    report::TerminalOptions view;
+    view.colour = UseColour();
+    view.width = TerminalWidth();
+    view.all_failures = options.all_failures;
+    std::cout << report::TerminalReport(result, view);
+    WriteReports(root, result, options);
     full = full && result.score == result.max_score;
   }
   return full ? kExitOk : kExitTestsFailed;

@@ -2,7 +2,8 @@
 // missing, builds this program and runs it from the kit's top folder.
 //
 // Exit codes: 0 success; 1 tests failed; 2 bad usage or input;
-// 3 missing packages (from ./labkit); 4 a build failed.
+// 3 missing packages (from ./labkit); 4 the kit did not build;
+// 5 the student's lab code does not compile (check).
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -11,6 +12,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
+#include "grader/cli/release.h"
 #include "grader/mutate/mutator.h"
 #include "grader/report/untrusted_text.h"
 
@@ -23,16 +25,34 @@ int main(int argc, char** argv) {
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
-             "4 build failed.\nRun './labkit COMMAND --help' for one command's options.\n");
+             "4 the kit did not build, 5 your lab code does not compile (check, status).\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
-  std::string lab;
+  std::vector<std::string> check_labs;
   CLI::App* check = app.add_subcommand(
-      "check", "Build one lab from labs/ and run its public tests, showing the transcript of "
+      "check", "Build a lab from labs/ and run its public tests, showing the transcript of "
                "each failing case.");
-  check->add_option("LAB", lab, "The lab: its number (01), name (socket) or folder (01_socket).")
-      ->required();
+  check->add_option("LAB", check_labs,
+                    "The lab: its number (01), name (socket) or folder (01_socket); several are "
+                    "checked in turn. Default: the current lab, the first not yet passing.");
+  bool check_all = false;
+  check->add_flag("--all", check_all, "Show the transcript of every failing case, not only the first.");
+  check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
+                "5 your code does not compile.");
+
+  std::string hint_lab;
+  bool hint_reset = false;
+  CLI::App* hint = app.add_subcommand(
+      "hint", "A hint for the first failing public case: first a nudge, asked again where to "
+              "read, then the call sequence. Never solution code.");
+  hint->add_option("LAB", hint_lab, "The lab (01, socket, ...). Default: the current lab.");
+  hint->add_flag("--reset", hint_reset, "Start again from the first hint.");
+
+  std::string watch_lab;
+  CLI::App* watch = app.add_subcommand(
+      "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
+  watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
@@ -45,9 +65,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   bool fresh = false;
   test->add_flag("--fresh", fresh, "Run every test again, even those whose inputs did not change.");
-  bool fixtures_only = false;
+  bool fixtures_only = false, release_only = false, gradescope_only = false;
   test->add_flag("--fixtures-only", fixtures_only,
                  "Only grade the grader's fixtures end to end (LABKIT_FIXTURE=TEXT picks some).");
+  test->add_flag("--release-only", release_only,
+                 "Only write a student release and check it (no secrets; it builds and works).");
+  test->add_flag("--gradescope-only", gradescope_only,
+                 "Only make a Gradescope autograder and run it as Gradescope would.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -60,6 +84,11 @@ int main(int argc, char** argv) {
   grade->add_option("--json", grading.json, "Write the result as JSON to this file.");
   grade->add_option("--gradescope", grading.gradescope,
                     "Write a Gradescope results.json to this file.");
+  grade->add_option("--hidden-visibility", grading.hidden_visibility,
+                    "With --gradescope: when students see the hidden cases (public ones are "
+                    "always visible).")
+      ->check(CLI::IsMember({"visible", "hidden", "after_due_date", "after_published"}))
+      ->default_val("after_published");
   grade->add_option("--junit", grading.junit, "Write JUnit XML to this file.");
   grade->add_option("--markdown", grading.markdown,
                     "Write the feedback a student reads, in Markdown, to this file.");
@@ -70,6 +99,8 @@ int main(int argc, char** argv) {
                     "already in it.");
   grade->add_option("--feedback", grading.feedback_dir,
                     "With --class: write each submission's Markdown feedback into this folder.");
+  grade->add_flag("--all", grading.all_failures,
+                  "Show every failing case in full (default: each lab's first; the rest in its table).");
   grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
       ->check(CLI::Range(1, 256));
   grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");
@@ -83,6 +114,29 @@ int main(int argc, char** argv) {
   bench->add_option("--class", bench_class, "Submissions in the batch.")->check(CLI::Range(1, 1000));
   bench->add_flag("--expunge", bench_expunge,
                   "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
+
+  std::string release_out;
+  CLI::App* release = app.add_subcommand(
+      "release", "Write the student copy of the kit to a new folder, as a git repository with "
+                 "one commit: the labs, handouts, public tests and CLI; no solutions, hidden "
+                 "tests, mutants, alternatives, samples or fixtures.");
+  release->add_option("OUT", release_out, "The new folder (it must not exist yet).")->required();
+  release->footer("Exit codes: 0 written, 2 bad OUT (exists, or its parent does not).");
+
+  std::string autograder_out, autograder_visibility = "after_published";
+  CLI::App* autograder = app.add_subcommand(
+      "autograder", "Package the kit as an autograder for a grading platform.");
+  autograder->require_subcommand(1);
+  CLI::App* gradescope = autograder->add_subcommand(
+      "gradescope", "Write a Gradescope autograder zip: setup.sh and run_autograder at its root, "
+                    "the kit (with its hidden tests) under source/.");
+  gradescope->add_option("OUT", autograder_out, "The .zip to write (it must not exist yet).")
+      ->required();
+  gradescope->add_option("--hidden-visibility", autograder_visibility,
+                         "When students see the hidden cases; public ones are always visible.")
+      ->check(CLI::IsMember({"visible", "hidden", "after_due_date", "after_published"}))
+      ->default_val("after_published");
+  gradescope->footer("Exit codes: 0 written, 2 bad OUT (not .zip, exists, or no parent folder).");
 
   MutateOptions mutating;
   CLI::App* mutate = app.add_subcommand(
@@ -126,11 +180,20 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (IsStudentRelease(root) && (*test || *mutate || *bench || *autograder)) {
+      std::cerr << "labkit: this is the student copy: the kit's own tests, mutants and benchmarks "
+                   "are not in it (./labkit check runs your lab's tests)\n";
+      return kExitUsage;
+    }
     if (*list) return ListLabs(root);
-    if (*check) return CheckLab(root, lab);
+    if (*check) return CheckLab(root, check_labs, check_all);
+    if (*watch) return WatchLab(root, watch_lab);
+    if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*release) return ReleaseKit(root, release_out);
+    if (*gradescope) return MakeGradescopeAutograder(root, autograder_out, autograder_visibility);
     if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {

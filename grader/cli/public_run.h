@@ -12,8 +12,14 @@
 namespace labkit::cli {
 
 struct PublicRun {
-  enum class Outcome { kRan, kDoesNotCompile, kNoReport } outcome = Outcome::kRan;
-  std::string compiler_errors;  // kDoesNotCompile: the compiler's first lines
+  enum class Outcome {
+    kRan,
+    kDoesNotCompile,   // the student's files do not compile
+    kKitDoesNotBuild,  // the build failed elsewhere: the kit's fault, not the student's
+    kNoReport,
+  } outcome = Outcome::kRan;
+  std::string compiler_errors;  // either build failure: the compiler's first lines
+  std::string compiler_warnings;  // about the student's files (-Wall -Wextra), if any
   std::string last_output;      // kNoReport: the end of what the binary printed
   int exit_code = 0;            // kNoReport: how the binary ended
   std::vector<judge::CaseResult> cases;
@@ -24,6 +30,10 @@ struct PublicRun {
 };
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab);
+
+// The names (Suite.Case) of the lab's public cases, read from its
+// public_test.cc: the cases every student has.
+std::vector<std::string> PublicCaseNames(const std::string& root, const Lab& lab);
 
 // Whether this tree has the lab's hidden tests (the kit does; a student
 // release does not).

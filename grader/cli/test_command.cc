@@ -31,7 +31,13 @@ std::string KindOf(const std::string& label) {
 
 }  // namespace
 
-int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only) {
+int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
+            bool gradescope_only) {
+  if (release_only || gradescope_only) {
+    FixtureTally part = release_only ? CheckRelease(root) : CheckGradescopeAutograder(root);
+    std::cout << part.passed << " passed, " << part.failed << " failed\n";
+    return part.failed == 0 ? kExitOk : kExitTestsFailed;
+  }
   if (fixtures_only) {
     FixtureTally fixtures = CheckGraderFixtures(root);
     std::cout << fixtures.passed << " passed, " << fixtures.failed << " failed\n";
@@ -75,6 +81,16 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only) {
     FixtureTally fixtures = CheckGraderFixtures(root);
     passed += fixtures.passed;
     failed += fixtures.failed;
+    // The student copy, written and used as a student would.
+    std::cout << "\n" << Bold("student release") << " (a new copy's first build takes minutes)\n";
+    FixtureTally release = CheckRelease(root);
+    passed += release.passed;
+    failed += release.failed;
+    // The Gradescope autograder, unzipped and run as Gradescope runs it.
+    std::cout << "\n" << Bold("Gradescope autograder") << " (setup builds a new copy: minutes)\n";
+    FixtureTally gradescope = CheckGradescopeAutograder(root);
+    passed += gradescope.passed;
+    failed += gradescope.failed;
   }
   // A closing line CI reads: N passed, N failed.
   std::cout << passed << " passed, " << failed << " failed\n";

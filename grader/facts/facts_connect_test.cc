@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <fstream>
 #include <string>
 
@@ -54,6 +55,8 @@ Fd UnixServer(const std::string& path, int type = SOCK_STREAM, bool listening = 
 
 TEST(FactsConnect, ClosedPortIsRefusedAtOnce) {
   EXPECT_EQ(ConnectInet("127.0.0.1", ClosedPort(SOCK_STREAM)), ECONNREFUSED);
+  EXPECT_EQ(ConnectInet("127.0.0.1", 0), ECONNREFUSED) << "port 0: nothing listens there";
+  EXPECT_EQ(ConnectInet6("::1", 0), ECONNREFUSED) << "port 0: nothing listens there";
 }
 
 TEST(FactsConnect, CompletesBeforeTheServerAccepts) {
@@ -123,6 +126,28 @@ TEST(FactsConnect, UnixFileThatIsNotListeningIsRefused) {
   EXPECT_EQ(ConnectUnix(dir + "/stale.sock"), ECONNREFUSED) << "a stale socket file";
   Fd bound = UnixServer(dir + "/bound.sock", SOCK_STREAM, false);
   EXPECT_EQ(ConnectUnix(dir + "/bound.sock"), ECONNREFUSED) << "bound, never listening";
+  ASSERT_EQ(::mkdir((dir + "/folder").c_str(), 0777), 0);
+  EXPECT_EQ(ConnectUnix(dir + "/folder"), ECONNREFUSED) << "a directory";
+  ASSERT_EQ(::mkfifo((dir + "/fifo").c_str(), 0666), 0);
+  EXPECT_EQ(ConnectUnix(dir + "/fifo"), ECONNREFUSED) << "a fifo";
+}
+
+TEST(FactsConnect, UnixConnectFollowsSymbolicLinks) {
+  const std::string dir = TempDir();
+  Fd server = UnixServer(dir + "/server.sock");
+  ASSERT_TRUE(server.valid());
+  ASSERT_EQ(::symlink("server.sock", (dir + "/link.sock").c_str()), 0);
+  EXPECT_EQ(ConnectUnix(dir + "/link.sock"), 0) << "a link to a listening socket";
+  ASSERT_EQ(::symlink("nowhere", (dir + "/dangling.sock").c_str()), 0);
+  EXPECT_EQ(ConnectUnix(dir + "/dangling.sock"), ENOENT) << "a link to nothing";
+}
+
+TEST(FactsConnect, EmptyUnixPathIsAnAbstractNameNobodyListensOn) {
+  // sun_path starts with its NUL: Linux reads an abstract name.
+  EXPECT_EQ(ConnectUnix(""), ECONNREFUSED) << "the whole sockaddr_un";
+  EXPECT_EQ(ConnectUnix("", offsetof(sockaddr_un, sun_path) + 1), ECONNREFUSED)
+      << "the family and the NUL";
+  EXPECT_EQ(ConnectUnix("", offsetof(sockaddr_un, sun_path)), EINVAL) << "the family alone";
 }
 
 TEST(FactsConnect, SockaddrLengthCutsAUnixPathTo14Bytes) {

@@ -114,6 +114,21 @@ int CountOpenFds() {
   return count;
 }
 
+Named FileKind(const std::string& path) {
+  struct stat info;
+  if (::lstat(path.c_str(), &info) != 0) return {"nothing"};
+  if (S_ISSOCK(info.st_mode)) return {"a socket file"};
+  if (S_ISDIR(info.st_mode)) return {"a directory"};
+  if (S_ISFIFO(info.st_mode)) return {"a fifo"};
+  if (S_ISREG(info.st_mode)) return {"a regular file"};
+  if (S_ISLNK(info.st_mode)) {
+    char target[256] = {};
+    ssize_t n = ::readlink(path.c_str(), target, sizeof target - 1);
+    return {"a symbolic link to \"" + std::string(target, n > 0 ? n : 0) + "\""};
+  }
+  return {"another kind of file"};
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "grader/harness/show.h"
+
 namespace labkit::harness {
 
 // The address a socket is bound to, from getsockname, formatted by
@@ -33,6 +35,11 @@ bool WaitFor(int fd, short events, int timeout_ms);
 // How many descriptors this process has open (from /proc/self/fd), below
 // those a split case keeps for itself (remote_client.h).
 int CountOpenFds();
+
+// What lstat() says is at `path`, for a transcript: "nothing", "a socket
+// file", "a directory", "a fifo", "a regular file", "a symbolic link to
+// \"target\"" or "another kind of file".
+Named FileKind(const std::string& path);
 
 // A small file's whole content (a /proc entry, a file the case wrote); empty
 // if it cannot be read. Read through the stream library, not read(), which

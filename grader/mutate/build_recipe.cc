@@ -1,5 +1,6 @@
 #include "grader/mutate/build_recipe.h"
 
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 
@@ -70,6 +71,20 @@ BuildRecipe ReadBuildRecipe(const std::string& aquery_json, const std::string& l
     throw std::runtime_error("bazel aquery shows no link of " + package + ":reference_student.so");
   }
   return recipe;
+}
+
+void SnapshotLinkInputs(BuildRecipe& recipe, const std::string& exec_root, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  int n = 0;
+  for (std::string& arg : recipe.link) {
+    const bool object = arg.size() > 2 && (arg.ends_with(".o") || arg.ends_with(".a") || arg.ends_with(".lo"));
+    if (!object || arg == recipe.object || arg.rfind("bazel-out/", 0) != 0) continue;
+    const std::string copy = dir + "/" + std::to_string(n++) + "_" +
+                             std::filesystem::path(arg).filename().string();
+    std::filesystem::copy_file(exec_root + "/" + arg, copy,
+                               std::filesystem::copy_options::overwrite_existing);
+    arg = copy;
+  }
 }
 
 std::vector<std::string> CompileCommand(const BuildRecipe& recipe, const std::string& mutant_source,

@@ -21,6 +21,11 @@ struct BuildRecipe {
 // missing.
 BuildRecipe ReadBuildRecipe(const std::string& aquery_json, const std::string& lab);
 
+// Copies every object the link reads from Bazel's output tree (under
+// `exec_root`) into `dir`, and points the recipe at the copies: a Bazel
+// command run meanwhile in the same workspace may rewrite its outputs.
+void SnapshotLinkInputs(BuildRecipe& recipe, const std::string& exec_root, const std::string& dir);
+
 // The commands that build `mutant_source` into `object`, then into `library`.
 std::vector<std::string> CompileCommand(const BuildRecipe& recipe, const std::string& mutant_source,
                                         const std::string& object);

@@ -1,6 +1,10 @@
 // A build recipe is read from aquery's JSON and retargeted at a mutant.
 #include "grader/mutate/build_recipe.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -46,6 +50,27 @@ TEST(BuildRecipe, LinksTheMutantWithTheCallServer) {
             (std::vector<std::string>{"/usr/bin/gcc", "-shared", "-o", "/w/7/m.so",
                                       "out/server.pic.o", "-Wl,--start-lib", "/w/7/m.o",
                                       "-Wl,--end-lib"}));
+}
+
+TEST(BuildRecipe, LinksCopiesOfBazelsObjectsSoALaterBuildCannotChangeThem) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string root = std::string(tmp ? tmp : "/tmp") + "/exec_root";
+  std::filesystem::create_directories(root + "/bazel-out");
+  std::ofstream(root + "/bazel-out/server.pic.o") << "object";
+  BuildRecipe recipe = ReadBuildRecipe(R"({
+    "targets": [{"id": 1, "label": "//grader/hidden/01_socket:reference"},
+                {"id": 2, "label": "//grader/hidden/01_socket:reference_student.so"}],
+    "actions": [
+      {"targetId": 1, "mnemonic": "CppCompile", "arguments": ["gcc", "-c", "s.cc", "-o", "bazel-out/ref.o"]},
+      {"targetId": 2, "mnemonic": "CppLink",
+       "arguments": ["gcc", "-o", "bazel-out/lib.so", "bazel-out/server.pic.o", "bazel-out/ref.o"]}]})",
+                                       "01_socket");
+  SnapshotLinkInputs(recipe, root, root + "/copies");
+  EXPECT_EQ(recipe.link, (std::vector<std::string>{"gcc", "-o", "bazel-out/lib.so",
+                                                   root + "/copies/0_server.pic.o", "bazel-out/ref.o"}));
+  std::ofstream(root + "/bazel-out/server.pic.o") << "rebuilt";
+  std::ifstream copy(root + "/copies/0_server.pic.o");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(copy), {}), "object");
 }
 
 TEST(BuildRecipe, SaysWhichActionIsMissing) {

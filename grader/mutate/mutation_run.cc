@@ -157,6 +157,9 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
   const std::string json = aquery.output;
   const std::string exec_root = info.output.substr(0, info.output.find('\n'));
 
+  char work_template[] = "/tmp/labkit-mutate.XXXXXX";
+  if (::mkdtemp(work_template) == nullptr) throw std::runtime_error("cannot make a work folder");
+  const std::string work = work_template;
   std::vector<LabMutation> labs;
   std::vector<BuildRecipe> recipes;
   std::vector<std::string> suites;
@@ -164,6 +167,7 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
   for (size_t i = 0; i < options.labs.size(); ++i) {
     labs.push_back({options.labs[i], {}, {}, 0});
     recipes.push_back(ReadBuildRecipe(json, options.labs[i]));
+    SnapshotLinkInputs(recipes.back(), exec_root, work + "/" + options.labs[i] + "/objects");
     suites.push_back(fs::canonical(options.root + "/bazel-bin/grader/hidden/" + options.labs[i] +
                                    "/graded_tests"));
     for (Mutant& mutant : MutantsOf(options.root, options.labs[i], options.sources[i],
@@ -172,9 +176,7 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
     }
   }
 
-  char work_template[] = "/tmp/labkit-mutate.XXXXXX";
-  if (::mkdtemp(work_template) == nullptr) throw std::runtime_error("cannot make a work folder");
-  const std::string work = work_template;
+
   std::vector<MutantResult> results(jobs.size());
   std::vector<double> seconds(jobs.size());
   std::atomic<size_t> next{0};

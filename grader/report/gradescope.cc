@@ -39,7 +39,7 @@ std::string CaseOutput(const GradedLab& lab, const GradedCase& c) {
 }
 
 nlohmann::json Test(std::string name, std::string number, int score, int max_score, bool passed,
-                    std::string output) {
+                    std::string output, std::string visibility) {
   return {
       {"name", std::move(name)},
       {"number", std::move(number)},
@@ -49,7 +49,7 @@ nlohmann::json Test(std::string name, std::string number, int score, int max_sco
       {"output", std::move(output)},
       // "text" keeps the two transcript columns lined up.
       {"output_format", "text"},
-      {"visibility", "visible"},
+      {"visibility", std::move(visibility)},
   };
 }
 
@@ -67,7 +67,7 @@ std::string Summary(const GradeResult& result) {
 
 }  // namespace
 
-nlohmann::json GradescopeReport(const GradeResult& model) {
+nlohmann::json GradescopeReport(const GradeResult& model, const GradescopeVisibility& visibility) {
   const GradeResult result = Sanitised(model);  // nothing below sees the raw model
   nlohmann::json tests = nlohmann::json::array();
   for (size_t l = 0; l < result.labs.size(); ++l) {
@@ -79,14 +79,18 @@ nlohmann::json GradescopeReport(const GradeResult& model) {
       std::string output = LabProblem(lab) + "\n";
       if (!lab.detail.empty()) output += "\n" + Text(lab.detail);
       tests.push_back(Test(Line(lab.id), number, score, lab.max_score,
-                           lab.status == "ok" && score == lab.max_score, output));
+                           lab.status == "ok" && score == lab.max_score, output, "visible"));
       continue;
     }
     for (size_t i = 0; i < lab.cases.size(); ++i) {
       const GradedCase& c = lab.cases[i];
       bool passed = lab.status == "ok" && c.passed();
+      // The raw model's names: the sanitised ones may differ from the kit's.
+      const std::string key = model.labs[l].id + "/" + model.labs[l].cases[i].name;
+      const std::string seen_by = visibility.public_cases.count(key) ? "visible"
+                                                                    : visibility.hidden_visibility;
       tests.push_back(Test(Line(lab.id) + " / " + Line(c.name), number + "." + std::to_string(i + 1),
-                           CaseScore(lab, c), c.max_score, passed, CaseOutput(lab, c)));
+                           CaseScore(lab, c), c.max_score, passed, CaseOutput(lab, c), seen_by));
     }
   }
   return {

@@ -91,6 +91,19 @@ TEST(GradescopeReport, HasOneNumberedTestPerCase) {
   EXPECT_EQ(tests[5]["status"], "failed");  // not run counts as not passed
 }
 
+TEST(GradescopeReport, ShowsPublicCasesAndHidesTheOthersAsAsked) {
+  GradescopeVisibility visibility;
+  visibility.hidden_visibility = "after_published";
+  visibility.public_cases = {"01_socket/Socket.CreatesTcp", "03_listen/Listen.Backlog"};
+  json results = GradescopeReport(SampleResult(), visibility);
+  json tests = results["tests"];
+  EXPECT_EQ(tests[0]["visibility"], "visible");          // public
+  EXPECT_EQ(tests[1]["visibility"], "after_published");  // hidden
+  EXPECT_EQ(tests[3]["visibility"], "visible");          // public
+  EXPECT_EQ(tests[5]["visibility"], "after_published");
+  EXPECT_EQ(ValidateGradescope(results), std::vector<std::string>{});
+}
+
 TEST(GradescopeReport, ListsUnbuiltAndMissingLabsAtZero) {
   json tests = GradescopeReport(SampleResult())["tests"];
   // The lab that did not build has no cases: one test carries its points.

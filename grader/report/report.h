@@ -27,7 +27,17 @@ using judge::GradeResult;
 // difference marked, then the failed expectation and the output. ANSI colour
 // only when `colour` is true (the caller passes isatty). Control characters
 // from the submission are shown escaped, never sent to the terminal.
-std::string TerminalReport(const GradeResult& result, bool colour);
+struct TerminalOptions {
+  bool colour = false;
+  size_t width = 100;         // the terminal's columns (at least 60 are used)
+  bool all_failures = true;   // false: each lab's first failing case in full, the rest in its table
+};
+std::string TerminalReport(const GradeResult& result, const TerminalOptions& options);
+inline std::string TerminalReport(const GradeResult& result, bool colour) {
+  TerminalOptions options;
+  options.colour = colour;
+  return TerminalReport(result, options);
+}
 
 // Everything in the model as JSON: submission, score, max_score, isolation,
 // warnings, labs[{id, title, score, max_score, status, detail,
@@ -37,11 +47,19 @@ std::string TerminalReport(const GradeResult& result, bool colour);
 // hence valid UTF-8, so dump() cannot throw.
 nlohmann::json JsonReport(const GradeResult& result);
 
+// Who sees which test on Gradescope: the public cases (the ones students
+// have) always; the hidden ones as `hidden_visibility` says: "visible",
+// "hidden", "after_due_date" or "after_published".
+struct GradescopeVisibility {
+  std::string hidden_visibility = "visible";
+  std::set<std::string> public_cases;  // "03_listen/Listen.ReusesTheAddress"
+};
+
 // Gradescope's results.json: score, output, visibility, stdout_visibility,
 // and one test per case ("03_listen / Listen.ReusesTheAddress", number
 // "3.1"). A lab without cases (build failed, missing) becomes one test worth
 // the lab's max_score, with the lab's detail as its output.
-nlohmann::json GradescopeReport(const GradeResult& result);
+nlohmann::json GradescopeReport(const GradeResult& result, const GradescopeVisibility& visibility = {});
 
 // The problems that would make `results` an invalid Gradescope results file:
 // missing or wrongly typed fields, score above max_score, unknown status,

@@ -9,8 +9,8 @@ namespace {
 
 using namespace internal;
 
-constexpr size_t kWidth = 100;     // the whole report fits in this many columns
 constexpr size_t kNameWidth = 40;  // case names longer than this are cut
+constexpr size_t kMinWidth = 60;   // narrower terminals get 60 columns anyway
 constexpr const char* kDetailIndent = "    ";
 
 std::string Fraction(int score, int max_score) {
@@ -27,13 +27,17 @@ std::string RightAlign(const std::string& text, size_t width) {
   return std::string(width - std::min(width, Width(text)), ' ') + text;
 }
 
-void LabSection(const GradedLab& lab, bool colour, std::string& out) {
+void LabSection(const GradedLab& lab, const TerminalOptions& options, std::string& out) {
+  const bool colour = options.colour;
+  const size_t kWidth = std::max(kMinWidth, options.width);
   std::string heading = Printable(lab.id, false);
   if (!lab.title.empty()) heading += " \xE2\x80\x94 " + Printable(lab.title, false);  // —
   heading = Cut(heading, kWidth - 24);
   std::string score = Fraction(lab.score, lab.max_score);
+  // An untouched lab is "not started", not "OK" with nothing earned.
+  const std::string status = lab.status == "ok" && NotStarted(lab) ? "not_started" : lab.status;
   out += Paint(colour, "1", Pad(heading, kWidth - 24)) + "  " +
-         StatusCell(lab.status, 14, colour) + RightAlign(score, 8) + "\n";
+         StatusCell(status, 14, colour) + RightAlign(score, 8) + "\n";
 
   if (lab.status != "ok") {
     const char* what = lab.status == "build_failed" ? "the lab did not build:" : "the lab is missing:";
@@ -81,8 +85,16 @@ void LabSection(const GradedLab& lab, bool colour, std::string& out) {
     out += "\n  " + Paint(colour, "1", kNotStartedNote) + "\n";
     return;
   }
+  // The first failing case in full; with all_failures, every one.
+  bool shown = false;
   for (const GradedCase& c : lab.cases) {
     if (c.passed() || c.status == "not_run") continue;
+    if (shown && !options.all_failures) {
+      out += "\n  " + Paint(colour, "2", "(the other failing cases are in the table above; "
+                                        "--all shows each one in full)") + "\n";
+      break;
+    }
+    shown = true;
     out += "\n  " + Paint(colour, StatusColour(c.status), StatusSymbol(c.status)) + " " +
            Paint(colour, "1", Printable(c.name, false)) + " (" + StatusLabel(c.status) + ", " +
            Fraction(c.score, c.max_score) + ")";
@@ -94,15 +106,17 @@ void LabSection(const GradedLab& lab, bool colour, std::string& out) {
 
 }  // namespace
 
-std::string TerminalReport(const GradeResult& model, bool colour) {
+std::string TerminalReport(const GradeResult& model, const TerminalOptions& options) {
   const GradeResult result = Sanitised(model);  // nothing below sees the raw model
+  const bool colour = options.colour;
+  const size_t kWidth = std::max(kMinWidth, options.width);
   std::string out;
   std::string title = "Grade for " + Printable(result.submission.empty() ? "(unnamed)" : result.submission, false);
   out += Paint(colour, "1", Cut(title, kWidth)) + "\n";
   out += std::string(kWidth, '=') + "\n";
   for (const GradedLab& lab : result.labs) {
     out += "\n";
-    LabSection(lab, colour, out);
+    LabSection(lab, options, out);
   }
   out += "\n" + std::string(kWidth, '=') + "\n";
   bool full = result.score == result.max_score && result.max_score > 0;

@@ -43,8 +43,18 @@ std::vector<std::string> Wrap(std::string_view text, size_t width, size_t max_ro
       rows.push_back(Cut(text, width));
       return rows;
     }
-    rows.emplace_back(text.substr(0, end));
-    text.remove_prefix(end);
+    // Break after a space, comma or bracket, so a name (AF_UNIX, ENOTSOCK)
+    // stays whole, unless that would leave the row less than half full.
+    size_t cut = end;
+    for (size_t i = end; i > end / 2; --i) {
+      const char c = text[i - 1];
+      if (c == ' ' || c == ',' || c == '(' || c == ')' || c == '[' || c == ']') {
+        cut = i;
+        break;
+      }
+    }
+    rows.emplace_back(text.substr(0, cut));
+    text.remove_prefix(cut);
   }
 }
 
@@ -104,6 +114,7 @@ std::string StatusLabel(const std::string& status) {
   if (status == "ok") return "OK";
   if (status == "build_failed") return "BUILD FAILED";
   if (status == "missing") return "MISSING";
+  if (status == "not_started") return "NOT STARTED";
   std::string label = Printable(status, false);
   for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return label.empty() ? "?" : label;
@@ -111,13 +122,16 @@ std::string StatusLabel(const std::string& status) {
 
 const char* StatusSymbol(const std::string& status) {
   if (status == "passed" || status == "ok") return "\xE2\x9C\x93";  // ✓
-  if (status == "not_run") return "\xC2\xB7";                       // ·
+  if (status == "not_run" || status == "not_started") return "\xC2\xB7";  // ·
   return "\xE2\x9C\x97";                                            // ✗
 }
 
 const char* StatusColour(const std::string& status) {
   if (status == "passed" || status == "ok") return "32";
-  if (status == "not_run" || status == "missing" || status == "machine_error") return "33";
+  if (status == "not_run" || status == "not_started" || status == "missing" ||
+      status == "machine_error") {
+    return "33";
+  }
   return "31";
 }
 

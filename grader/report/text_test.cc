@@ -31,6 +31,9 @@ TEST(Width, CutAndWrapCountCodePointsAndMarkWhatWasCut) {
   EXPECT_EQ(Wrap("abcdefgh", 3, 5), (std::vector<std::string>{"abc", "def", "gh"}));
   EXPECT_EQ(Wrap("abcdefghijkl", 3, 2), (std::vector<std::string>{"abc", "de…"}));
   EXPECT_EQ(Wrap("", 3, 2), (std::vector<std::string>{""}));
+  // Names stay whole: rows break after a space, comma or bracket.
+  EXPECT_EQ(Wrap("socket(AF_UNIX, SOCK_STREAM)", 12, 5),
+            (std::vector<std::string>{"socket(", "AF_UNIX, ", "SOCK_STREAM)"}));
 }
 
 TEST(LabNumber, ComesFromTheIdOrElseThePosition) {

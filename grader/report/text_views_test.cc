@@ -182,6 +182,8 @@ TEST(NotStartedLab, IsSummedUpInOneLine) {
     lab.cases.push_back(c);
   }
   result.labs.push_back(lab);
+  EXPECT_TRUE(Contains(LineWith(TerminalReport(result, false), "05_connect"), "NOT STARTED"))
+      << "an untouched lab reads \"not started\", not \"OK\"";
   for (const std::string& text : {TerminalReport(result, false), MarkdownReport(result)}) {
     EXPECT_NE(text.find(internal::kNotStartedNote), std::string::npos) << text;
     EXPECT_EQ(text.find("ok: 3"), std::string::npos) << "no side-by-side expected:\n" << text;
@@ -191,6 +193,24 @@ TEST(NotStartedLab, IsSummedUpInOneLine) {
   const std::string started = TerminalReport(result, false);
   EXPECT_EQ(started.find(internal::kNotStartedNote), std::string::npos) << started;
   EXPECT_NE(started.find("ok: 3"), std::string::npos) << started;
+}
+
+TEST(TerminalReport, FitsTheTerminalsWidth) {
+  TerminalOptions options;
+  options.width = 80;
+  for (const std::string& line : Lines(TerminalReport(SampleResult(), options))) {
+    EXPECT_LE(internal::Width(line), 80u) << line;
+  }
+}
+
+TEST(TerminalReport, ShowsEachLabsFirstFailingCaseInFullUnlessAskedForAll) {
+  TerminalOptions options;
+  const std::string all = TerminalReport(SampleResult(), options);
+  options.all_failures = false;
+  const std::string first = TerminalReport(SampleResult(), options);
+  EXPECT_LT(first.size(), all.size());
+  EXPECT_TRUE(Contains(first, "--all shows each one in full")) << first;
+  EXPECT_FALSE(Contains(all, "--all shows each one in full")) << all;
 }
 
 }  // namespace

@@ -195,7 +195,7 @@ TEST_F(ArchiveStageTest, AnArchiveWithoutLabFilesIsNotAnErrorButWarns) {
                                      {{"homework/answer.txt", "42\n"}}));
 
   ASSERT_EQ(result.warnings.size(), 1u) << Lines(result.warnings);
-  EXPECT_EQ(result.warnings[0], "found no lab files: expected labs/<id>/<file> or <id>/<file>");
+  EXPECT_EQ(result.warnings[0], "found no lab files: expected labs/<id>/<file>, <id>/<file> or the bare <file>");
   EXPECT_FALSE(Lab(result, "01_socket").complete);
   EXPECT_TRUE(ListTree(out_).empty()) << Lines(ListTree(out_));
 }

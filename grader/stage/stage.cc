@@ -76,9 +76,11 @@ namespace fs = std::filesystem;
 using internal::Lookup;
 using internal::UniqueFd;
 
-// Where a rubric file may be, most preferred first.
+// Where a rubric file may be, most preferred first: in a repository, in a
+// folder laid out like labs/, or bare at the top (an upload of the .cc
+// files themselves, as Gradescope takes them).
 std::vector<std::string> CandidatePaths(const std::string& id, const std::string& file) {
-  return {"labs/" + id + "/" + file, id + "/" + file};
+  return {"labs/" + id + "/" + file, id + "/" + file, file};
 }
 
 // Rubric names become paths under out_dir, so each must be one plain name.
@@ -97,8 +99,9 @@ std::vector<std::string> WantedPaths(const std::vector<RubricLab>& rubric) {
     CheckRubricName(lab.id, "lab id");
     for (const std::string& file : lab.files) {
       CheckRubricName(file, "file");
-      if (!seen.insert(lab.id + "/" + file).second) {
-        throw std::invalid_argument("rubric names " + lab.id + "/" + file + " twice");
+      // A bare upload names a file without its lab: each name once in all.
+      if (!seen.insert(file).second) {
+        throw std::invalid_argument("rubric names the file " + file + " twice");
       }
       for (std::string& path : CandidatePaths(lab.id, file)) wanted.push_back(std::move(path));
     }
@@ -190,9 +193,14 @@ Lookup ChooseCandidate(internal::Source& source, const std::string& id, const st
     present.push_back(std::move(lookup));
   }
   if (present.empty()) return Lookup{};
-  if (present.size() > 1) {
-    warnings.Add("found both " + present[0].name + " and " + present[1].name + "; only " +
-                 present[0].name + " is used");
+  // Two readable copies: say which one counts (a refused one is reported above).
+  std::vector<const Lookup*> found;
+  for (const Lookup& lookup : present) {
+    if (lookup.kind == Lookup::Kind::kFound) found.push_back(&lookup);
+  }
+  if (found.size() > 1) {
+    warnings.Add("found both " + found[0]->name + " and " + found[1]->name + "; only " +
+                 found[0]->name + " is used");
   }
   return std::move(present[0]);
 }
@@ -225,7 +233,7 @@ StageResult StageSubmission(const std::string& submission, const std::vector<Rub
     staged.complete = staged.missing.empty();
     result.labs.push_back(std::move(staged));
   }
-  if (!any_lab_file) warnings.Add("found no lab files: expected labs/<id>/<file> or <id>/<file>");
+  if (!any_lab_file) warnings.Add("found no lab files: expected labs/<id>/<file>, <id>/<file> or the bare <file>");
   result.warnings = warnings.Take();
   return result;
 }

@@ -52,6 +52,8 @@ struct StageLimits {
 //  - a folder holding labs/ (a student's repository or a copy of the kit),
 //  - a folder laid out like labs/ itself (03_listen/listen_lab.cc, ...),
 //    such as the kit's solutions/,
+//  - a folder of the bare lab files (listen_lab.cc, ...), as uploaded to
+//    Gradescope,
 //  - a .zip, .tar, .tar.gz / .tgz archive of either, possibly with one
 //    top-level folder around it. The format is recognised by content; any
 //    other (bzip2, xz, 7z, rar, cpio, ...) is a StageError.

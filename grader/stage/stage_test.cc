@@ -60,6 +60,32 @@ TEST_F(FolderStageTest, TakesAFolderLaidOutLikeLabsSuchAsSolutions) {
                                   "02_bind/bind_lab.cc"}));
 }
 
+TEST_F(FolderStageTest, TakesTheBareLabFilesOfAGradescopeUpload) {
+  WriteFile(Submission("socket_lab.cc"), "socket\n");
+  WriteFile(Submission("bind_lab.cc"), "bind\n");
+  WriteFile(Submission("notes.txt"), "ignored\n");
+
+  StageResult result = Stage(root_ + "/submission");
+
+  EXPECT_TRUE(result.warnings.empty()) << Lines(result.warnings);
+  EXPECT_EQ(Staged("01_socket/socket_lab.cc"), "socket\n");
+  EXPECT_EQ(Staged("02_bind/bind_lab.cc"), "bind\n");
+  EXPECT_EQ(ListTree(out_), (Tree{"01_socket/", "01_socket/socket_lab.cc", "02_bind/",
+                                  "02_bind/bind_lab.cc"}));
+}
+
+TEST_F(FolderStageTest, ALabFolderWinsOverABareFileOfTheSameName) {
+  WriteFile(Submission("01_socket/socket_lab.cc"), "in its folder\n");
+  WriteFile(Submission("socket_lab.cc"), "bare\n");
+
+  StageResult result = Stage(root_ + "/submission");
+
+  ASSERT_EQ(result.warnings.size(), 1u) << Lines(result.warnings);
+  EXPECT_EQ(result.warnings[0], "found both 01_socket/socket_lab.cc and socket_lab.cc; "
+                                "only 01_socket/socket_lab.cc is used");
+  EXPECT_EQ(Staged("01_socket/socket_lab.cc"), "in its folder\n");
+}
+
 TEST_F(FolderStageTest, AMissingRubricFileIsListedAndItsLabIsIncomplete) {
   rubric_ = {{"01_socket", {"socket_lab.cc", "extra.cc"}}, {"02_bind", {"bind_lab.cc"}}};
   WriteFile(Submission("labs/01_socket/socket_lab.cc"), "socket\n");
@@ -170,7 +196,7 @@ TEST_F(FolderStageTest, AFolderWithoutLabFilesIsNotAnErrorButWarns) {
   StageResult result = Stage(root_ + "/submission");
 
   ASSERT_EQ(result.warnings.size(), 1u) << Lines(result.warnings);
-  EXPECT_EQ(result.warnings[0], "found no lab files: expected labs/<id>/<file> or <id>/<file>");
+  EXPECT_EQ(result.warnings[0], "found no lab files: expected labs/<id>/<file>, <id>/<file> or the bare <file>");
   EXPECT_EQ(Lab(result, "01_socket").missing, (Tree{"socket_lab.cc"}));
   EXPECT_EQ(Lab(result, "02_bind").missing, (Tree{"bind_lab.cc"}));
   EXPECT_TRUE(ListTree(out_).empty()) << Lines(ListTree(out_));

@@ -3,6 +3,7 @@
 // Each case is a script of numbered steps. When one fails you see every step
 // it ran, the one that failed, and what was expected against what happened.
 // The grader runs these and more (the hidden tests), in the same style.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -38,6 +39,42 @@ TEST(Socket, ReportsAProtocolThatDoesNotFitTheType) {
                   [] { return OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP); },
                   "UDP is a datagram protocol; the stream type needs TCP. Return the errno "
                   "socket() set, right after it failed");
+  });
+}
+
+
+TEST(Socket, OpensANonblockingIPv6DatagramSocket) {
+  RunCase({.points = 1}, [](Script& s) {
+    ExpectConstant(s, "DomainConstant(Domain::kInet6)", Family, AF_INET6,
+                   [] { return DomainConstant(Domain::kInet6); });
+    ExpectConstant(s, "KindConstant(Kind::kDatagram)", SocketType, SOCK_DGRAM,
+                   [] { return KindConstant(Kind::kDatagram); });
+    int fd = s.ExpectOk("OpenSocket(AF_INET6, SOCK_DGRAM, 0, nonblocking=true)",
+                        [] { return OpenSocket(AF_INET6, SOCK_DGRAM, 0, true); });
+    s.Expect("what the kernel says fd is", (SocketInfo{AF_INET6, SOCK_DGRAM, IPPROTO_UDP, true}),
+             KernelView(fd),
+             "nonblocking=true asks for O_NONBLOCK: or SOCK_NONBLOCK into the type, or set it "
+             "with fcntl afterwards");
+  });
+}
+
+TEST(Socket, DescribesTheSocketItIsGiven) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = s.Sys("socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)",
+                   ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+    s.Expect("DescribeSocket(fd)", KernelView(fd),
+             s.ExpectOk("DescribeSocket(fd)", [&] { return DescribeSocket(fd); }),
+             "read SO_DOMAIN, SO_TYPE and SO_PROTOCOL each into its own field, and O_NONBLOCK "
+             "from fcntl(F_GETFL)");
+  });
+}
+
+TEST(Socket, CloseFreesTheDescriptor) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = s.Sys("socket(AF_UNIX, SOCK_STREAM, 0)", ::socket(AF_UNIX, SOCK_STREAM, 0));
+    s.ExpectOk("CloseSocket(fd)", [&] { return CloseSocket(fd); });
+    s.Expect("fd still open afterwards", false, ::fcntl(fd, F_GETFD) != -1,
+             "CloseSocket must call close(): a descriptor that is never closed leaks");
   });
 }
 

@@ -3,6 +3,8 @@
 // Each case is a script of numbered steps; a failing one prints them all,
 // the step that failed, and expected against actual. The grader runs these
 // and more (the hidden tests) in the same style.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "grader/harness/case_runner.h"
@@ -58,6 +60,35 @@ TEST(Bind, ReportsAnAddressAlreadyInUse) {
     s.ExpectError("BindInet(second, \"127.0.0.1\", " + std::to_string(port) + ")", EADDRINUSE,
                   [&] { return BindInet(second, "127.0.0.1", port); },
                   "return the errno that bind() set");
+  });
+}
+
+
+TEST(Bind, IPv6LoopbackWithPortZero) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = TestSocket(s, AF_INET6, SOCK_STREAM);
+    s.ExpectOk("BindInet6(fd, \"::1\", 0)", [&] { return BindInet6(fd, "::1", 0); },
+               "EINVAL from bind() often means a wrong address length: sizeof(sockaddr_in6)");
+    uint16_t port = LocalPort(fd);
+    s.Expect("getsockname(fd)", Named{"[::1]:" + std::to_string(port)}, Named{LocalAddress(fd)});
+    s.Expect("BoundPort(fd)", port, s.ExpectOk("BoundPort(fd)", [&] { return BoundPort(fd); }),
+             "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
+  });
+}
+
+TEST(Bind, AbstractNameIsTheNameAsked) {
+  RunCase({.points = 1}, [](Script& s) {
+    // Abstract names are shared by every process on the host: make it unique.
+    std::string name = "labkit-public-" + std::to_string(::getpid());
+    int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
+    s.ExpectOk("BindUnixAbstract(fd, \"" + name + "\")", [&] { return BindUnixAbstract(fd, name); });
+    sockaddr_un address;
+    socklen_t length = UnixAddress(name, true, address);
+    s.Expect("getsockname(fd)",
+             Named{"unix:@" + name + " (abstract, length " + std::to_string(length) + ")"},
+             Named{LocalAddress(fd)},
+             "sun_path[0] is NUL, the name follows, and the length is offsetof(sockaddr_un, "
+             "sun_path) + 1 + the name's length");
   });
 }
 

@@ -81,5 +81,20 @@ TEST(Listen, RestartsWhileAnOldConnectionIsClosing) {
   });
 }
 
+
+TEST(Listen, IPv6LoopbackWithPortZero) {
+  RunCase({.points = 1}, [](Script& s) {
+    int server = s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); },
+                            "EINVAL from bind() often means a wrong length: sizeof(sockaddr_in6)");
+    uint16_t port = LocalPort(server);
+    s.Expect("getsockname(server)", Named{"[::1]:" + std::to_string(port)},
+             Named{LocalAddress(server)});
+    ExpectListening(s, server, "server");
+    s.Expect("ListeningPort(server)", port,
+             s.ExpectOk("ListeningPort(server)", [&] { return ListeningPort(server); }),
+             "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab03

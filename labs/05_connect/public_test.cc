@@ -45,6 +45,32 @@ TEST(Connect, PeerAddressNamesTheServerNotTheClient) {
   });
 }
 
+TEST(Connect, Inet6ReachesALoopbackServer) {
+  RunCase({.points = 2}, [](Script& s) {
+    int server = InetListener(s, "::1");
+    uint16_t port = LocalPort(server);
+    int client = s.ExpectOk(
+        "ConnectInet6(\"::1\", " + std::to_string(port) + ")",
+        [&] { return ConnectInet6("::1", port); },
+        "EINVAL: is the length sizeof(sockaddr_in6)? EAFNOSUPPORT: is the socket AF_INET6?");
+    CheckConnected(s, client, server);
+  });
+}
+
+TEST(Connect, NumericConnectsToAnIPv4Address) {
+  RunCase({.points = 1}, [](Script& s) {
+    int server = InetListener(s, "127.0.0.1");
+    uint16_t port = LocalPort(server);
+    int client = s.ExpectOk("ConnectNumeric(\"127.0.0.1\", " + std::to_string(port) + ")",
+                            [&] { return ConnectNumeric("127.0.0.1", port); },
+                            "getaddrinfo() with AI_NUMERICHOST gives the address's family, "
+                            "sockaddr and length: use all three for socket() and connect()");
+    s.Expect("SO_DOMAIN of the client", harness::Family(AF_INET),
+             harness::Family(harness::IntOption(client, SOL_SOCKET, SO_DOMAIN)));
+    CheckConnected(s, client, server);
+  });
+}
+
 TEST(Connect, UnixReachesAPathServer) {
   RunCase({.points = 1}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";

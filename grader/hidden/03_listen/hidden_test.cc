@@ -106,12 +106,12 @@ TEST(Listen, ListeningPortReadsIPv4AndIPv6) {
 TEST(Listen, RejectsWhatIsNotANumericAddress) {
   RunCase({.points = 1}, [](Script& s) {
     int before = CountOpenFds();
-    for (const char* ip : {"localhost", "::1", "300.1.2.3", ""}) {
+    for (const char* ip : {"localhost", "::1", "300.1.2.3", "127.0.0.1 x", ""}) {
       s.ExpectError("ListenInet(\"" + std::string(ip) + "\", 0, 4)", EINVAL,
                     [&] { return ListenInet(ip, 0, 4); },
                     "inet_pton() returns 1 only for a valid address: check it");
     }
-    for (const char* ip : {"127.0.0.1", "localhost", "::g", ""}) {
+    for (const char* ip : {"127.0.0.1", "localhost", "::g", "::1 x", ""}) {
       s.ExpectError("ListenInet6(\"" + std::string(ip) + "\", 0, 4)", EINVAL,
                     [&] { return ListenInet6(ip, 0, 4); },
                     "inet_pton(AF_INET6, ...) returns 1 only for a valid IPv6 address");
@@ -155,6 +155,8 @@ TEST(Listen, ReportsSocketErrnoWhenOutOfDescriptors) {
                        "would turn it into EBADF)";
     s.ExpectError("ListenInet(\"127.0.0.1\", 0, 4)", EMFILE,
                   [] { return ListenInet("127.0.0.1", 0, 4); }, hint);
+    s.ExpectError("ListenInet6(\"::1\", 0, 4)", EMFILE,
+                  [] { return ListenInet6("::1", 0, 4); }, hint);
     s.ExpectError("ListenUnix(\"" + path + "\", 4)", EMFILE,
                   [&] { return ListenUnix(path, 4); }, hint);
     s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));

@@ -24,17 +24,6 @@ std::string Args(const std::string& ip, uint16_t port) {
 
 const char kCloseHint[] = "close the socket when connect() fails, after reading errno";
 
-TEST(Connect, Inet6ReachesALoopbackServer) {
-  RunCase({.points = 2}, [](Script& s) {
-    int server = InetListener(s, "::1");
-    uint16_t port = LocalPort(server);
-    int client = s.ExpectOk(
-        "ConnectInet6" + Args("::1", port), [&] { return ConnectInet6("::1", port); },
-        "EINVAL: is the length sizeof(sockaddr_in6)? EAFNOSUPPORT: is the socket AF_INET6?");
-    CheckConnected(s, client, server);
-  });
-}
-
 TEST(Connect, Inet6ReportsAClosedPortAndLeaksNothing) {
   RunCase({.points = 1}, [](Script& s) {
     uint16_t port = harness::UnusedPort("::1");

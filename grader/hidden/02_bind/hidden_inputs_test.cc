@@ -1,0 +1,125 @@
+// Lab 02 hidden tests on Internet addresses and ports: numeric IPv6 only,
+// the highest port, and BoundPort's errors.
+#include <unistd.h>
+
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "grader/harness/case_runner.h"
+#include "labs/02_bind/test_support.h"
+
+namespace labkit::lab02 {
+namespace {
+
+TEST(Bind, RejectsWhatIsNotANumericIPv6Address) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = TestSocket(s, AF_INET6, SOCK_STREAM);
+    for (const char* ip : {"localhost", "127.0.0.1", "", "::g"}) {
+      s.ExpectError("BindInet6(fd, \"" + std::string(ip) + "\", 0)", EINVAL,
+                    [&] { return BindInet6(fd, ip, 0); },
+                    "inet_pton(AF_INET6, ...) returns 1 only for a numeric IPv6 address; a name "
+                    "is never looked up, and \"\" is not the any-address");
+    }
+    s.Expect("the port fd is bound to", uint16_t{0}, LocalPort(fd),
+             "an address that does not parse must not be bound");
+  });
+}
+
+TEST(Bind, IPv6ReportsAnAddressInUse) {
+  RunCase({.points = 1}, [](Script& s) {
+    sockaddr_storage address;
+    socklen_t length = harness::MakeInetAddress("::1", 0, address);
+    int first = TestSocket(s, AF_INET6, SOCK_STREAM);
+    s.Sys("bind(first, [::1]:0)", ::bind(first, reinterpret_cast<sockaddr*>(&address), length));
+    uint16_t port = LocalPort(first);
+    int fd = TestSocket(s, AF_INET6, SOCK_STREAM);
+    s.ExpectError("BindInet6(fd, \"::1\", " + std::to_string(port) + ")", EADDRINUSE,
+                  [&] { return BindInet6(fd, "::1", port); }, "return the errno bind() set");
+  });
+}
+
+TEST(Bind, HighestPortIsAPortLikeAnyOther) {
+  RunCase({.points = 1}, [](Script& s) {
+    // A loopback address of its own, so that no other test's port 65535 is in the way.
+    std::mt19937 random(static_cast<unsigned>(::getpid()) * 2654435761u);
+    std::string ip = "127." + std::to_string(1 + random() % 254) + "." +
+                     std::to_string(random() % 256) + "." + std::to_string(1 + random() % 254);
+    int fd = TestSocket(s, AF_INET, SOCK_DGRAM);
+    const int on = 1;
+    s.Sys("setsockopt(fd, SO_REUSEPORT, 1)",
+          ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on));
+    s.ExpectOk("BindInet(fd, \"" + ip + "\", 65535)", [&] { return BindInet(fd, ip, 65535); },
+               "65535 is the highest port, and a valid one");
+    s.Expect("getsockname(fd)", Named{ip + ":65535"}, Named{LocalAddress(fd)});
+    s.Expect("BoundPort(fd)", uint16_t{65535},
+             s.ExpectOk("BoundPort(fd)", [&] { return BoundPort(fd); }));
+  });
+}
+
+TEST(Bind, BoundPortReportsGetsocknameErrors) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fds[2];
+    s.Sys("pipe(fds)", ::pipe(fds));
+    s.ExpectError("BoundPort(fds[0]), a pipe", ENOTSOCK, [&] { return BoundPort(fds[0]); },
+                  "getsockname() failed: return its errno, not a port");
+    s.Sys("close(fds[1])", ::close(fds[1]));
+    s.ExpectError("BoundPort(fds[1]), a number just closed", EBADF,
+                  [&] { return BoundPort(fds[1]); },
+                  "getsockname() failed: return its errno, not a port");
+  });
+}
+
+
+// Closes descriptor 0 and makes a socket of the test's own there.
+void SocketAtZero(Script& s, int family, int type) {
+  s.Sys("close(0)", ::close(0));
+  int fd = TestSocket(s, family, type);
+  if (fd != 0) s.Fail("the test's socket at descriptor 0", "0", std::to_string(fd));
+}
+
+TEST(Bind, DescriptorZeroIsADescriptorLikeAnyOther) {
+  RunCase({.points = 1}, [](Script& s) {
+    const char* hint = "0 is a valid descriptor (here a socket): only -1 is no descriptor";
+    s.Note("descriptor 0 is closed, so each socket below is descriptor 0");
+    SocketAtZero(s, AF_INET, SOCK_STREAM);
+    s.ExpectOk("BindInet(0, \"127.0.0.1\", 0)", [] { return BindInet(0, "127.0.0.1", 0); }, hint);
+    s.Expect("BoundPort(0)", LocalPort(0), s.ExpectOk("BoundPort(0)", [] { return BoundPort(0); }),
+             hint);
+    SocketAtZero(s, AF_INET6, SOCK_DGRAM);
+    s.ExpectOk("BindInet6(0, \"::1\", 0)", [] { return BindInet6(0, "::1", 0); }, hint);
+    std::string path = harness::MakeTempDir() + "/server.sock";
+    SocketAtZero(s, AF_UNIX, SOCK_STREAM);
+    s.ExpectOk("BindUnixPath(0, \"" + path + "\")", [&] { return BindUnixPath(0, path); }, hint);
+    SocketAtZero(s, AF_UNIX, SOCK_DGRAM);
+    std::string name = "labkit-zero-" + std::to_string(::getpid());
+    s.ExpectOk("BindUnixAbstract(0, \"" + name + "\")",
+               [&] { return BindUnixAbstract(0, name); }, hint);
+    s.Expect("getsockname(0)", Named{"unix:@" + name + " (abstract, length " +
+                                     std::to_string(offsetof(sockaddr_un, sun_path) + 1 +
+                                                    name.size()) + ")"},
+             Named{LocalAddress(0)});
+  });
+}
+
+
+TEST(Bind, TakesEveryDottedQuadAndNothingAfterIt) {
+  RunCase({.points = 1}, [](Script& s) {
+    int fd = TestSocket(s, AF_INET, SOCK_DGRAM);
+    s.ExpectError("BindInet(fd, \"127.0.0.1 x\", 0)", EINVAL,
+                  [&] { return BindInet(fd, "127.0.0.1 x", 0); },
+                  "inet_aton() and inet_addr() stop at a space and take the rest for a comment; "
+                  "inet_pton() wants the whole string to be the address");
+    s.Expect("the port fd is bound to", uint16_t{0}, LocalPort(fd),
+             "an address that does not parse must not be bound");
+    s.ExpectOk("BindInet(fd, \"255.255.255.255\", 0)",
+               [&] { return BindInet(fd, "255.255.255.255", 0); },
+               "255.255.255.255 is a dotted quad too (and Linux binds it), although inet_addr() "
+               "returns it as INADDR_NONE, its error value: parse with inet_pton()");
+    s.Expect("getsockname(fd)", Named{"255.255.255.255:" + std::to_string(LocalPort(fd))},
+             Named{LocalAddress(fd)});
+  });
+}
+
+}  // namespace
+}  // namespace labkit::lab02
