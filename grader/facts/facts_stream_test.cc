@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -235,6 +236,33 @@ TEST(FactsStream, RecvfromOnTcpReportsLengthZero) {
   char buffer[8];
   EXPECT_EQ(::recvfrom(server.get(), buffer, sizeof buffer, 0, Sa(&from), &length), 2);
   EXPECT_EQ(length, 0u);
+}
+
+TEST(FactsStream, RecvOfZeroBytesWaitsForData) {
+  auto [client, server] = TcpPair();
+  Bound(server.get(), 100);  // so the wait ends (and then returns 0, not EAGAIN)
+  char buffer[1];
+  const auto start = std::chrono::steady_clock::now();
+  ::recv(server.get(), buffer, 0, 0);
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  EXPECT_GE(waited.count(), 90)
+      << "a recv() of 0 bytes on an idle TCP connection waits, like any recv()";
+  ASSERT_EQ(::send(client.get(), "x", 1, 0), 1);
+  ASSERT_TRUE(WaitUntil([&] { return Queued(server.get()) == 1; }));
+  EXPECT_EQ(::recv(server.get(), buffer, 0, 0), 0) << "once data is there, it returns 0";
+  EXPECT_EQ(Queued(server.get()), 1) << "and takes nothing";
+}
+
+TEST(FactsStream, FirstSendAfterAResetIsEconnreset) {
+  auto [client, server] = TcpPair();
+  linger reset{1, 0};
+  ASSERT_EQ(::setsockopt(server.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset), 0);
+  server.reset();
+  ASSERT_TRUE(WaitFor(client.get(), POLLERR) & POLLERR) << "the RST";
+  EXPECT_EQ(ErrnoName(ErrnoOf(::send(client.get(), "a", 1, MSG_NOSIGNAL))), "ECONNRESET");
+  EXPECT_EQ(ErrnoName(ErrnoOf(::send(client.get(), "a", 1, MSG_NOSIGNAL))), "EPIPE")
+      << "the reset is reported once; then the connection is simply gone";
 }
 
 }  // namespace

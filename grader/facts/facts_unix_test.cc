@@ -73,6 +73,17 @@ TEST(FactsUnix, AnyFileAtThePathIsEaddrinuse) {
   std::string text;
   std::getline(in, text);
   EXPECT_EQ(text, "keep me");
+  // The same for every other kind of file, a dangling symlink included.
+  const std::string dir = TempDir();
+  ASSERT_EQ(::mkdir((dir + "/directory").c_str(), 0700), 0);
+  ASSERT_EQ(::mkfifo((dir + "/fifo").c_str(), 0600), 0);
+  ASSERT_EQ(::symlink((dir + "/missing").c_str(), (dir + "/dangling").c_str()), 0);
+  Fd live(::socket(AF_UNIX, SOCK_DGRAM, 0));
+  ASSERT_EQ(BindPath(live.get(), dir + "/live.sock"), 0);
+  ASSERT_EQ(::symlink((dir + "/live.sock").c_str(), (dir + "/to-socket").c_str()), 0);
+  for (const char* name : {"directory", "fifo", "dangling", "live.sock", "to-socket"}) {
+    EXPECT_EQ(BindPath(fd.get(), dir + "/" + name), EADDRINUSE) << name;
+  }
 }
 
 TEST(FactsUnix, MissingDirectoryIsEnoent) {

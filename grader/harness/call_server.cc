@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <map>
 #include <thread>
 
@@ -49,8 +50,14 @@ void RunCall(const std::string& payload) {
   auto found = Functions().find(name);
   if (found == Functions().end()) ::_exit(3);  // the test process reports the exit
   wire::Writer result;
+  // errno carries over from one call of the lab to the next, as it would in
+  // the student's own program: the serving code between calls must not
+  // reset it (code that reads a stale errno behaves here as it would there).
+  static thread_local int carried_errno = 0;
   StartRecording(-1);
+  errno = carried_errno;
   found->second(in, result);
+  carried_errno = errno;
   wire::Writer calls = CallsSoFar();
   StopRecording();
   Answer('R', std::move(calls), result.bytes());

@@ -7,6 +7,8 @@
 // real program at the other end would. The grader runs these and more (the
 // hidden tests) in the same style.
 #include <poll.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -97,6 +99,75 @@ TEST(SendRecv, UrgentByteTravelsOutOfBand) {
                         "the urgent byte is read with recv(..., MSG_OOB)"));
     s.Expect("the stream goes on after the urgent byte", std::string("def"),
              TestRecv(s, c.peer, "peer", 16));
+  });
+}
+
+TEST(SendRecv, SendAllSurvivesAPeerThatHungUp) {
+  RunCase({.points = 2}, [](Script& s) {
+    ::signal(SIGPIPE, SIG_DFL);
+    s.Note("SIGPIPE has its default action: it would kill this process");
+    Connection c = UnixConnection(s);
+    s.Sys("close(peer): nobody will read any more", ::close(c.peer));
+    s.ExpectError("SendAll(mine, \"hello\")", EPIPE, [&] { return SendAll(c.mine, "hello"); },
+                  "pass MSG_NOSIGNAL to every send(): the call then fails with EPIPE instead "
+                  "of the process dying of SIGPIPE");
+  });
+}
+
+TEST(SendRecv, AtUrgentMarkTellsWhenTheMarkIsNext) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    TestSend(s, c.peer, "peer", "ab");
+    TestSend(s, c.peer, "peer", "c", MSG_OOB);
+    s.ExpectTrue("poll(mine, POLLPRI): urgent data is announced",
+                 harness::WaitFor(c.mine, POLLPRI, kWaitMs), "no POLLPRI within 1 s");
+    s.Expect("AtUrgentMark(mine)", false,
+             s.ExpectOk("AtUrgentMark(mine)", [&] { return AtUrgentMark(c.mine); }),
+             "\"ab\" came before the urgent byte and is unread: not at the mark yet");
+    s.Expect("a plain recv() stops at the mark", std::string("ab"),
+             TestRecv(s, c.mine, "mine", 16));
+    s.Expect("AtUrgentMark(mine) after \"ab\"", true,
+             s.ExpectOk("AtUrgentMark(mine) after \"ab\"", [&] { return AtUrgentMark(c.mine); }),
+             "ioctl(fd, SIOCATMARK, &flag) sets an int flag; return flag != 0");
+  });
+}
+
+TEST(SendRecv, SendDontRouteDeliversAndKeepsTheFlag) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    s.ExpectOk("SendDontRoute(mine, \"direct\")", [&] { return SendDontRoute(c.mine, "direct"); },
+               "loopback is directly attached: the data simply arrives");
+    ExpectEverySendCarries(s, "SendDontRoute", "MSG_DONTROUTE");
+    s.Expect("what the peer receives", std::string("direct"), TestRecv(s, c.peer, "peer", 64));
+  });
+}
+
+TEST(SendRecv, SendToConnectedReachesTheConnectedPeer) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    const uint16_t port = harness::LocalPort(c.peer);
+    const std::string call =
+        "SendToConnected(mine, \"hi\", \"127.0.0.1\", " + std::to_string(port) + ")";
+    s.ExpectOk(call, [&] { return SendToConnected(c.mine, "hi", "127.0.0.1", port); },
+               "build a sockaddr_in with inet_pton and htons, and pass it to sendto()");
+    s.Expect("what the peer receives", std::string("hi"), TestRecv(s, c.peer, "peer", 64));
+    s.ExpectError("SendToConnected(mine, \"no\", \"not-an-address\", 80)", EINVAL,
+                  [&] { return SendToConnected(c.mine, "no", "not-an-address", 80); },
+                  "inet_pton() returns 0 for text that is not a numeric address: EINVAL");
+  });
+}
+
+TEST(SendRecv, RecvFromConnectedReturnsTheBytesAndTheLength) {
+  RunCase({.points = 2}, [](Script& s) {
+    Connection c = TcpConnection(s);
+    TestSend(s, c.peer, "peer", "hello");
+    ExpectReadable(s, c.mine, "mine");
+    Received got =
+        s.ExpectOk("RecvFromConnected(mine, 64)", [&] { return RecvFromConnected(c.mine, 64); });
+    s.Expect("its data", std::string("hello"), got.data,
+             "keep only as many bytes as recvfrom() returned");
+    s.Expect("its address length", socklen_t{0}, got.address_length,
+             "report the length recvfrom() wrote back; a TCP socket reports 0");
   });
 }
 

@@ -3,6 +3,11 @@
 // Each case is a script of numbered steps; a failing one prints them all,
 // the step that failed, and expected against actual. The grader runs these
 // and more (the hidden tests) in the same style.
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <cstddef>
+
 #include <gtest/gtest.h>
 
 #include "grader/harness/case_runner.h"
@@ -107,6 +112,44 @@ TEST(Datagram, EchoRepliesToEachSender) {
     s.Expect("b's echo", std::string("from b"), TestRecv(s, b, "b", hint), hint);
     ExpectNothingQueued(s, a, "a", hint);
     ExpectNothingQueued(s, b, "b", hint);
+  });
+}
+
+TEST(Datagram, ConnectedUdpSocketSendsToItsPeer) {
+  RunCase({.points = 2}, [](Script& s) {
+    int peer = TestUdp(s, "peer", "127.0.0.1");
+    const uint16_t port = LocalPort(peer);
+    const std::string call = "ConnectUdp(\"127.0.0.1\", " + std::to_string(port) + ")";
+    int fd = s.ExpectOk(call, [&] { return ConnectUdp("127.0.0.1", port); },
+                        "socket(AF_INET, SOCK_DGRAM, 0), then connect() to the endpoint");
+    s.Expect("getpeername(fd)", Named{"127.0.0.1:" + std::to_string(port)},
+             Named{harness::PeerAddress(fd)}, "connect() the socket: it fixes the peer");
+    s.ExpectOk("SendConnected(fd, \"hi\")", [&] { return SendConnected(fd, "hi"); },
+               "send() with no address goes to the connected peer");
+    Endpoint from;
+    s.Expect("what the peer got", std::string("hi"), TestRecv(s, peer, "peer", "", &from));
+    s.Expect("the sender's address", Named{LocalAddress(fd)}, Where(from));
+  });
+}
+
+TEST(Datagram, UnixDatagramSocketLivesAtItsPath) {
+  RunCase({.points = 2}, [](Script& s) {
+    const std::string path = harness::MakeTempDir() + "/lab07.sock";
+    Endpoint to = s.ExpectOk("UnixEndpoint(\"" + path + "\")", [&] { return UnixEndpoint(path); });
+    s.Expect("the address", Named{"unix:" + path}, Where(to),
+             "sun_family AF_UNIX, and the path copied into sun_path");
+    s.Expect("its length", unsigned(offsetof(sockaddr_un, sun_path) + path.size() + 1),
+             unsigned{to.length}, "offsetof(sockaddr_un, sun_path) + the path + its NUL");
+    int fd = s.ExpectOk("OpenUnixDatagram(\"" + path + "\")",
+                        [&] { return OpenUnixDatagram(path); },
+                        "socket(AF_UNIX, SOCK_DGRAM, 0), then bind() to UnixEndpoint(path)");
+    struct stat info;
+    s.Expect("a socket file exists at the path", true,
+             ::lstat(path.c_str(), &info) == 0 && S_ISSOCK(info.st_mode),
+             "bind() creates the socket file");
+    s.Expect("SO_TYPE of fd", harness::SocketType(SOCK_DGRAM),
+             harness::SocketType(harness::IntOption(fd, SOL_SOCKET, SO_TYPE)));
+    s.Expect("getsockname(fd)", Named{"unix:" + path}, Named{LocalAddress(fd)});
   });
 }
 
