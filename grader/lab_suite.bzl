@@ -183,8 +183,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
 
     # Every promise of the header has a case, and every case a promise
     # (grader/selftest/behaviour_matrix_test.cc).
-    if native.glob(["behaviours.json"]):
-        _behaviour_matrix_test(lab)
+    _behaviour_matrix_test(lab)
     _hints_test(lab, source)
 
     _suite_binary("reference_suite", lab, ":reference")
