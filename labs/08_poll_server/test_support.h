@@ -258,7 +258,8 @@ class Peers {
 
 // Runs RunServer(config) on this thread while `work` runs on a peers'
 // thread. When `work` returns (whatever happened) the peers' thread writes
-// the stop byte, so the server returns. Returns the server's result, after
+// the stop byte to `stop_write` (unless it is -1: then `work` stops the
+// server itself), so the server returns. Returns the server's result, after
 // showing the peers' log and requiring that nothing went wrong there.
 inline SysResult<ServeStats> ServeWhile(Script& s, const ServerConfig& config, int stop_write,
                                         const std::string& what,
@@ -267,7 +268,7 @@ inline SysResult<ServeStats> ServeWhile(Script& s, const ServerConfig& config, i
   s.Note("a peers' thread: " + what + "; then it writes a byte to the stop pipe");
   std::thread helper([&] {
     work(peers);
-    if (::write(stop_write, "x", 1) != 1) peers.Fail("write(stop pipe) failed");
+    if (stop_write >= 0 && ::write(stop_write, "x", 1) != 1) peers.Fail("write(stop pipe) failed");
   });
   SysResult<ServeStats> result =
       s.Call("RunServer(listeners, stop pipe)", [&] { return RunServer(config); });
