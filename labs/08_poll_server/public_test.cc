@@ -100,7 +100,7 @@ TEST(Poll, SendsWhatTheSocketTakes) {
 }
 
 TEST(Poll, AnswersTwoClientsAtOnce) {
-  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 2000}, [](Script& s) {
     int listener = TcpListener(s, "127.0.0.1");
     StopPipe stop = MakeStopPipe(s);
     ServerConfig config{{listener}, stop.read_end};
@@ -127,7 +127,7 @@ TEST(Poll, AnswersTwoClientsAtOnce) {
 }
 
 TEST(Poll, ServesIPv4IPv6AndUnixListenersAndClosesClientsOnStop) {
-  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 2000}, [](Script& s) {
     std::vector<int> listeners = {TcpListener(s, "127.0.0.1"), TcpListener(s, "::1"),
                                   UnixListener(s)};
     StopPipe stop = MakeStopPipe(s);

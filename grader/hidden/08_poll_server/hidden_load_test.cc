@@ -20,7 +20,7 @@ namespace labkit::lab08 {
 namespace {
 
 TEST(Poll, ServesAHundredClientsAtOnce) {
-  RunCase({.points = 4, .timeout_ms = 8000}, [](Script& s) {
+  RunCase({.points = 4, .timeout_ms = 3000}, [](Script& s) {
     std::vector<int> listeners = {TcpListener(s, "127.0.0.1"), TcpListener(s, "::1"),
                                   UnixListener(s)};
     StopPipe stop = MakeStopPipe(s);
@@ -60,7 +60,7 @@ int UnixConnectNow(const sockaddr_un& address, int& fd) {
 }
 
 TEST(Poll, TakesAFloodOfConnectionsUpToTheBacklog) {
-  RunCase({.points = 3, .timeout_ms = 6000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 3000}, [](Script& s) {
     constexpr int kBacklog = 16;
     int unix_listener = UnixListener(s, kBacklog);
     sockaddr_storage stored;
@@ -136,12 +136,13 @@ std::string AnswersTo(const std::string& lines) {
 }
 
 TEST(Poll, KeepsServingOthersWhileAClientDoesNotReadAndLosesNoByte) {
-  RunCase({.points = 4, .timeout_ms = 8000}, [](Script& s) {
-    int listener = TcpListener(s, "127.0.0.1");
+  RunCase({.points = 4, .timeout_ms = 5000}, [](Script& s) {
+    // AF_UNIX: the kernel holds only about 200 KiB of what the server sends.
+    int listener = UnixListener(s);
     StopPipe stop = MakeStopPipe(s);
     const std::string lines = NumberedLines(6000, 1000);  // about 6 MB of answers
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
-               "a deaf client sends 6000 lines of 1000 bytes and reads nothing until another "
+               "a deaf AF_UNIX client sends 6000 lines of 1000 bytes and reads nothing until another "
                "client has exchanged a line; then it reads every answer",
                [&](Peers& peers) {
                  int deaf = Dial(listener);
@@ -197,21 +198,23 @@ TEST(Poll, KeepsServingOthersWhileAClientDoesNotReadAndLosesNoByte) {
 }
 
 TEST(Poll, StopsReadingAClientThatNeverReads) {
-  RunCase({.points = 3, .timeout_ms = 8000}, [](Script& s) {
-    int listener = TcpListener(s, "127.0.0.1");
+  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+    int listener = UnixListener(s);
     StopPipe stop = MakeStopPipe(s);
-    constexpr size_t kLimit = 48u << 20;
+    constexpr size_t kLimit = 8u << 20;
+    const std::string chunk = NumberedLines(64, 1000);
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
-               "a client sends empty lines and never reads; it must be stopped (no room for "
-               "300 ms) before 48 MiB",
+               "an AF_UNIX client (its socket buffers hold about 200 KiB) sends lines of 1000 "
+               "bytes and never reads; it must be stopped (no room for 300 ms) before 8 MiB",
                [&](Peers& peers) {
                  int deaf = Dial(listener);
                  if (deaf < 0) return (void)peers.Fail("connect failed");
                  ::fcntl(deaf, F_SETFL, O_NONBLOCK);
-                 const std::string chunk(64 << 10, '\n');
                  size_t sent = 0;
                  while (sent < kLimit) {
-                   ssize_t n = ::send(deaf, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+                   // From where the last send stopped in the chunk: lines stay whole.
+                   const size_t at = sent % chunk.size();
+                   ssize_t n = ::send(deaf, chunk.data() + at, chunk.size() - at, MSG_NOSIGNAL);
                    if (n > 0) {
                      sent += static_cast<size_t>(n);
                    } else if (n < 0 && errno == EAGAIN) {
@@ -221,11 +224,11 @@ TEST(Poll, StopsReadingAClientThatNeverReads) {
                    }
                  }
                  if (sent >= kLimit) {
-                   return (void)peers.Fail("the server read 48 MiB from a client that reads "
+                   return (void)peers.Fail("the server read 8 MiB from a client that reads "
                                            "none of its answers: stop reading from a client "
                                            "while kMaxPendingOutput bytes wait for it");
                  }
-                 peers.Log("the server stopped reading after a few MiB");
+                 peers.Log("the server stopped reading before 8 MiB");
                  int other = Dial(listener);
                  if (other >= 0) Exchange(peers, other, "other", "hello");
                });

@@ -37,7 +37,7 @@ TEST(Poll, RunServerRejectsABadConfigAndOpensNothing) {
 }
 
 TEST(Poll, RunServerLeavesListenersNonBlockingAndOpen) {
-  RunCase({.points = 2, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 2, .timeout_ms = 2000}, [](Script& s) {
     int listener = UnixListener(s);
     StopPipe stop = MakeStopPipe(s);
     SysResult<ServeStats> result =
@@ -61,7 +61,7 @@ TEST(Poll, RunServerLeavesListenersNonBlockingAndOpen) {
 }
 
 TEST(Poll, AnswersALineSentOneByteAtATime) {
-  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 3000}, [](Script& s) {
     int listener = TcpListener(s, "127.0.0.1");
     StopPipe stop = MakeStopPipe(s);
     const pid_t server = harness::ThisThread();
@@ -89,7 +89,7 @@ TEST(Poll, AnswersALineSentOneByteAtATime) {
 }
 
 TEST(Poll, AnswersWhatAClientCompletedBeforeItEndedItsStream) {
-  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 2000}, [](Script& s) {
     int listener = TcpListener(s, "::1");
     StopPipe stop = MakeStopPipe(s);
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
@@ -111,7 +111,7 @@ TEST(Poll, AnswersWhatAClientCompletedBeforeItEndedItsStream) {
 }
 
 TEST(Poll, ClosesAClientWhoseLineIsTooLongAndServesTheOthers) {
-  RunCase({.points = 3, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 2000}, [](Script& s) {
     int listener = TcpListener(s, "127.0.0.1");
     StopPipe stop = MakeStopPipe(s);
     const std::string longest(kMaxLineLength, 'L');
@@ -137,7 +137,7 @@ TEST(Poll, ClosesAClientWhoseLineIsTooLongAndServesTheOthers) {
 }
 
 TEST(Poll, ForgetsAClientThatResetsAndStaysIdle) {
-  RunCase({.points = 3, .timeout_ms = 5000}, [](Script& s) {
+  RunCase({.points = 3, .timeout_ms = 3000}, [](Script& s) {
     int listener = TcpListener(s, "127.0.0.1");
     StopPipe stop = MakeStopPipe(s);
     const pid_t server = harness::ThisThread();
@@ -168,7 +168,7 @@ TEST(Poll, ForgetsAClientThatResetsAndStaysIdle) {
 }
 
 TEST(Poll, StopsWithClientsConnectedAndLeavesNoDescriptorOpen) {
-  RunCase({.points = 4, .timeout_ms = 5000}, [](Script& s) {
+  RunCase({.points = 4, .timeout_ms = 3000}, [](Script& s) {
     std::vector<int> listeners = {TcpListener(s, "127.0.0.1"), TcpListener(s, "::1"),
                                   UnixListener(s)};
     StopPipe stop = MakeStopPipe(s);
@@ -216,7 +216,7 @@ TEST(Poll, StopsWithClientsConnectedAndLeavesNoDescriptorOpen) {
 }
 
 TEST(Poll, StopsWhenTheStopPipeHangsUpOrAnEventfdIsWritten) {
-  RunCase({.points = 2, .timeout_ms = 4000}, [](Script& s) {
+  RunCase({.points = 2, .timeout_ms = 2000}, [](Script& s) {
     int listener = TcpListener(s, "127.0.0.1");
     StopPipe stop = MakeStopPipe(s);
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, -1,
