@@ -236,5 +236,95 @@ TEST(Poll, StopsWhenTheStopPipeHangsUpOrAnEventfdIsWritten) {
   });
 }
 
+
+TEST(Poll, DescriptorZeroIsADescriptorForAcceptClientAndStopFd) {
+  RunCase({.points = 2, .timeout_ms = 2000}, [](Script& s) {
+    int listener = TcpListener(s, "127.0.0.1");
+    s.Sys("fcntl(listener, F_SETFL, O_NONBLOCK)", ::fcntl(listener, F_SETFL, O_NONBLOCK));
+    int client = s.Sys("connect(client, listener)", Dial(listener));
+    s.Sys("close(0): stdin's descriptor is now the lowest free one", ::close(0));
+    int fd = s.ExpectOk("AcceptClient(listener)", [&] { return AcceptClient(listener); },
+                        "accept returned 0: that is a descriptor, only -1 is a failure");
+    s.Expect("the descriptor AcceptClient returned", 0, fd);
+    s.Expect("getpeername(0)", Named{harness::LocalAddress(client)}, Named{harness::PeerAddress(0)});
+    s.Sys("close(0)", ::close(0));
+    StopPipe stop = MakeStopPipe(s);
+    s.Expect("the stop pipe's read end", 0, stop.read_end);
+    ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
+               "with stop_fd 0: a client says \"zero\"", [&](Peers& peers) {
+                 int other = Dial(listener);
+                 if (other < 0) return (void)peers.Fail("connect failed");
+                 Exchange(peers, other, "other", "zero");
+               });
+  });
+}
+
+TEST(Poll, KeepsServingAfterASignalInterruptsPoll) {
+  RunCase({.points = 2, .timeout_ms = 3000}, [](Script& s) {
+    harness::InstallInterruptHandler(s);
+    int listener = TcpListener(s, "127.0.0.1");
+    StopPipe stop = MakeStopPipe(s);
+    const pid_t server = harness::ThisThread();
+    SysResult<ServeStats> result = ServeWhile(
+        s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
+        "a client says \"before\"; twice, once the server sleeps in poll, SIGUSR1 interrupts "
+        "it; then the client says \"after\"",
+        [&](Peers& peers) {
+          int fd = Dial(listener);
+          if (fd < 0 || !Exchange(peers, fd, "client", "before")) return;
+          for (int i = 0; i < 2; ++i) {
+            auto waiting = [&] { return harness::SleepsIn(server, harness::ReadinessWaits()); };
+            if (harness::Interrupt(server, waiting, kWaitMs, &peers.server_done) !=
+                harness::Interruption::kDone) {
+              return (void)peers.Fail("the server was not seen waiting in poll, or its signal "
+                                      "handler never ran");
+            }
+            peers.Log("SIGUSR1 interrupted the server's wait");
+          }
+          Exchange(peers, fd, "client", "after");
+        });
+    s.Expect("RunServer's result", harness::Show(SysResult<ServeStats>::Ok({1, 2})),
+             harness::Show(result), "a poll() a signal interrupted (EINTR) is simply made again");
+  });
+}
+
+TEST(Poll, ForgetsADeafClientThatLeavesWithAnswersPending) {
+  RunCase({.points = 2, .timeout_ms = 4000}, [](Script& s) {
+    int listener = UnixListener(s);
+    StopPipe stop = MakeStopPipe(s);
+    const pid_t server = harness::ThisThread();
+    int before = OpenFds(s, "before RunServer");
+    int other = -1;
+    ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
+               "a deaf client sends lines until the server stops reading it, then closes with "
+               "its answers unread; another client exchanges a line; the server must sit idle",
+               [&](Peers& peers) {
+                 int deaf = Dial(listener);
+                 other = Dial(listener);
+                 if (deaf < 0 || other < 0) return (void)peers.Fail("connect failed");
+                 ::fcntl(deaf, F_SETFL, O_NONBLOCK);
+                 const std::string line = std::string(999, 'd') + "\n";
+                 size_t sent = 0;
+                 while (sent < (16u << 20)) {
+                   const size_t at = sent % line.size();
+                   ssize_t n = ::send(deaf, line.data() + at, line.size() - at, MSG_NOSIGNAL);
+                   if (n > 0) {
+                     sent += static_cast<size_t>(n);
+                   } else if (n < 0 && errno == EAGAIN) {
+                     if (!peers.Await(deaf, POLLOUT, 300)) break;
+                   } else {
+                     return (void)peers.Fail("deaf: send failed: " + harness::ErrnoName(errno));
+                   }
+                 }
+                 ::close(deaf);
+                 peers.Log("the deaf client closed with its answers unread");
+                 if (!Exchange(peers, other, "other", "still here")) return;
+                 ExpectIdle(peers, server, other, "other");
+               });
+    s.Expect("descriptors open after RunServer", before + 1, harness::CountOpenFds(),
+             "a client whose send fails is closed at once (the test holds one socket)");
+  });
+}
+
 }  // namespace
 }  // namespace labkit::lab08
