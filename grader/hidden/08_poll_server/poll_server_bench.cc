@@ -148,10 +148,10 @@ int Main(int argc, char** argv) {
       BlockingServer(listener, stop[0]);
     }
   });
-  const auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point exchange_began = Clock::now();
   const bool ok = Exchange(address, clients, lines);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds = std::chrono::duration<double>(Clock::now() - exchange_began).count();
   (void)!::write(stop[1], "x", 1);
   server.join();
   if (!ok) return 1;
