@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "grader/cli/catalog.h"
+
 namespace labkit::cli {
 
 // The kit's paths, files or folders, that a release copies.
@@ -28,5 +30,18 @@ std::vector<std::string> FindLeaks(const std::string& out, const std::vector<std
 
 // Whether this tree is a student release (no hidden tests, no solutions).
 bool IsStudentRelease(const std::string& root);
+
+// Where a release keeps its GitHub Classroom workflow.
+inline constexpr const char* kClassroomWorkflow = ".github/workflows/classroom.yml";
+
+// A lab's public points, as `check` and the copy's `grade` report them: the
+// sum of its public cases' `.points` (1 where a case names none). Throws
+// std::runtime_error when a case of public_test.cc is not a RunCase({...}).
+int PublicPoints(const std::string& root, const Lab& lab);
+
+// The GitHub Classroom workflow of a release, from labs/labs.json: one
+// graded step per lab (`sudo ./labkit check NN`, worth the lab's public
+// points, all or nothing), then the reporter that sums them.
+std::string ClassroomWorkflow(const std::string& root);
 
 }  // namespace labkit::cli
