@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   const char* root_env = std::getenv("LABKIT_ROOT");
   const std::string root = root_env ? root_env : ".";
 
-  CLI::App app{"labkit: seven labs on the socket API, their tests and their grader."};
+  CLI::App app{"labkit: labs on the socket API, one call at a time, their tests and their grader."};
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "

@@ -68,27 +68,30 @@ std::string Quoted(const std::string& text) { return nlohmann::json(text).dump()
 
 }  // namespace
 
-int PublicPoints(const std::string& root, const Lab& lab) {
-  const std::string path = root + "/labs/" + lab.id + "/public_test.cc";
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+CasePoints PointsOfCases(const std::string& text, const std::string& path) {
   static const std::regex kTest(R"(\bTEST\()"), kPoints(R"(^\{[^}]*\.points\s*=\s*(\d+))");
   const auto tests = std::distance(std::sregex_iterator(text.begin(), text.end(), kTest),
                                    std::sregex_iterator());
-  int cases = 0, points = 0;
+  CasePoints found;
   for (size_t at = text.find("RunCase("); at != std::string::npos; at = text.find("RunCase(", at + 1)) {
     const std::string options = text.substr(at + 8, 200);
     if (options.empty() || options[0] != '{') continue;
     std::smatch match;
-    points += std::regex_search(options, match, kPoints) ? std::stoi(match[1].str()) : 1;
-    ++cases;
+    found.points += std::regex_search(options, match, kPoints) ? std::stoi(match[1].str()) : 1;
+    ++found.cases;
   }
-  if (cases != tests) {
+  if (found.cases != tests) {
     throw std::runtime_error(path + " has " + std::to_string(tests) + " TEST cases but " +
-                             std::to_string(cases) + " RunCase({...}): cannot read its points");
+                             std::to_string(found.cases) + " RunCase({...}): cannot read its points");
   }
-  return points;
+  return found;
+}
+
+int PublicPoints(const std::string& root, const Lab& lab) {
+  const std::string path = root + "/labs/" + lab.id + "/public_test.cc";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return PointsOfCases({std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}, path).points;
 }
 
 std::string ClassroomWorkflow(const std::string& root) {

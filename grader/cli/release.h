@@ -34,9 +34,16 @@ bool IsStudentRelease(const std::string& root);
 // Where a release keeps its GitHub Classroom workflow.
 inline constexpr const char* kClassroomWorkflow = ".github/workflows/classroom.yml";
 
-// A lab's public points, as `check` and the copy's `grade` report them: the
-// sum of its public cases' `.points` (1 where a case names none). Throws
-// std::runtime_error when a case of public_test.cc is not a RunCase({...}).
+// The cases of a test source and their points: each RunCase({...})'s
+// `.points`, 1 where it names none (harness::CaseOptions). Throws
+// std::runtime_error, naming `path`, when a TEST is not a RunCase({...}).
+struct CasePoints {
+  int cases = 0, points = 0;
+};
+CasePoints PointsOfCases(const std::string& text, const std::string& path);
+
+// A lab's public points, as `check` and the copy's `grade` report them:
+// PointsOfCases of its public_test.cc.
 int PublicPoints(const std::string& root, const Lab& lab);
 
 // The GitHub Classroom workflow of a release, from labs/labs.json: one
