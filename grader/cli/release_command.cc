@@ -3,6 +3,7 @@
 // fails cleanly on the skeleton, `grade` works on the public tests, and each
 // step of its GitHub Classroom workflow fails on the skeleton and passes on
 // the reference, worth the points `check` reports.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -108,8 +109,13 @@ void CheckClassroomSteps(const std::string& root, const std::string& copy,
                                   "exec \"$@\"\n";
   fs::permissions(bin + "/sudo", fs::perms::owner_all);
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start).count()) + " s";
+  };
   std::string failures;
   int failed_on_skeleton = 0;
+  Clock::time_point start = Clock::now();
   for (const ClassroomStep& step : steps) {
     const ProcessResult run = RunClassroomStep(copy, bin, step);
     if (run.exit_code != 0 && !run.timed_out) {
@@ -121,7 +127,7 @@ void CheckClassroomSteps(const std::string& root, const std::string& copy,
   }
   report(failed_on_skeleton == static_cast<int>(steps.size()),
          "every Classroom step fails on the skeleton (" + std::to_string(failed_on_skeleton) + " of " +
-             std::to_string(steps.size()) + ")",
+             std::to_string(steps.size()) + ", " + seconds_since(start) + ")",
          failures);
 
   for (const Lab& lab : LoadCatalog(root)) {
@@ -132,6 +138,7 @@ void CheckClassroomSteps(const std::string& root, const std::string& copy,
   }
   failures.clear();
   int passed_on_reference = 0;
+  start = Clock::now();
   for (const ClassroomStep& step : steps) {
     const ProcessResult run = RunClassroomStep(copy, bin, step);
     const int reported = ReportedMaxPoints(run.output);
@@ -145,7 +152,8 @@ void CheckClassroomSteps(const std::string& root, const std::string& copy,
   }
   report(passed_on_reference == static_cast<int>(steps.size()),
          "every Classroom step passes on the reference, worth the points check reports (" +
-             std::to_string(passed_on_reference) + " of " + std::to_string(steps.size()) + ")",
+             std::to_string(passed_on_reference) + " of " + std::to_string(steps.size()) + ", " +
+             seconds_since(start) + ")",
          failures);
 }
 
