@@ -42,7 +42,7 @@ struct ClassroomStep {
 };
 
 // Parses the copy's workflow with python3-yaml and checks it against
-// labs.json (grader/release/classroom_check.py); its graded steps, or none.
+// labs.json (grader/cli/classroom_check.py); its graded steps, or none.
 std::vector<ClassroomStep> ParseClassroomWorkflow(const std::string& root, const std::string& copy,
                                                   std::string& problems) {
   ProcessOptions options;
@@ -50,7 +50,7 @@ std::vector<ClassroomStep> ParseClassroomWorkflow(const std::string& root, const
   options.capture_stderr = true;
   options.timeout_seconds = 60;
   // Debian's python3, where python3-yaml is (not a python3 earlier on PATH).
-  const ProcessResult parse = RunProcess({"/usr/bin/python3", root + "/grader/release/classroom_check.py",
+  const ProcessResult parse = RunProcess({"/usr/bin/python3", root + "/grader/cli/classroom_check.py",
                                           copy + "/" + kClassroomWorkflow, root + "/labs/labs.json"},
                                          options);
   std::vector<ClassroomStep> steps;

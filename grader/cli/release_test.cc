@@ -65,7 +65,7 @@ TEST(Release, KnowsAStudentCopyByWhatItLacks) {
   EXPECT_FALSE(IsStudentRelease(copy));
 }
 
-std::string g_classroom_check;  // argv[1]: grader/release/classroom_check.py
+std::string g_classroom_check;  // argv[1]: grader/cli/classroom_check.py
 
 // A kit of two labs whose public tests are worth 3 (2 + a case that names
 // no points, so 1) and 4 points.
