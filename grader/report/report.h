@@ -77,47 +77,14 @@ std::string JunitReport(const GradeResult& result);
 // failed expectation and the output in fenced blocks.
 std::string MarkdownReport(const GradeResult& result);
 
-// A class gradebook in CSV, one row per submission, that a batch can resume:
-// rows already in the file are known (Has), a row is appended whole or not at
-// all as far as a later Open can tell.
-//   submission,<lab ids...>,total,max_score
-// A lab's cell is its score; a lab that did not build or is missing is 0.
-// The submission's cell is its name escaped to one line, and never a formula:
-// "=HYPERLINK(...)" is written as "'=HYPERLINK(...)".
-class Gradebook {
- public:
-  // Opens or creates the file. A torn last row (a killed run wrote it only in
-  // part) is dropped and the file truncated to its complete rows. Throws
-  // std::runtime_error if the file cannot be read or written, is not a
-  // gradebook, or its header names other labs than `lab_ids`.
-  static Gradebook Open(const std::string& path, const std::vector<std::string>& lab_ids);
-
-  Gradebook(Gradebook&& other) noexcept;
-  Gradebook& operator=(Gradebook&& other) noexcept;
-  Gradebook(const Gradebook&) = delete;
-  Gradebook& operator=(const Gradebook&) = delete;
-  ~Gradebook();
-
-  // Whether the gradebook already holds a row for `submission` (the name as
-  // given: it is compared in the form the file holds it).
-  bool Has(const std::string& submission) const;
-  // Appends the result's row: one write() on an O_APPEND descriptor, then
-  // fsync. Does nothing if the submission already has a row, so a resumed
-  // batch never duplicates one. Throws std::runtime_error on an I/O error.
-  void Append(const GradeResult& result);
-
-  // One CSV record, each field untrusted::CsvField (formula-neutralised, in
-  // RFC 4180 quoting), without the line end.
-  static std::string FormatRow(const std::vector<std::string>& fields);
-
- private:
-  Gradebook(std::string path, std::vector<std::string> lab_ids, int fd,
-            std::set<std::string> submissions);
-
-  std::string path_;
-  std::vector<std::string> lab_ids_;
-  int fd_ = -1;
-  std::set<std::string> submissions_;
-};
+// How a lab ended, in one word, for the gradebook and the summaries: the
+// lab's status and its cases' statuses read once, here. Worst first: a lab
+// that is missing or did not build ran no case; among labs that ran, a case
+// stopped by the grading machine outranks a timeout, a timeout a crash (or an
+// early exit), and a crash an untouched skeleton ("not_started").
+enum class LabOutcome { kOk, kNotStarted, kCrashed, kTimeout, kMachineError, kBuildFailed, kMissing };
+LabOutcome OutcomeOf(const GradedLab& lab);
+// "ok", "not_started", "crashed", "timeout", "machine_error", "build_failed", "missing".
+const char* OutcomeName(LabOutcome outcome);
 
 }  // namespace labkit::report
