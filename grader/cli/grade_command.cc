@@ -1,4 +1,6 @@
 // `labkit grade`: grades submissions (or a whole class) and writes reports.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -6,13 +8,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "grader/cli/commands.h"
+#include "grader/cli/class_layout.h"
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/public_run.h"
 #include "grader/cli/release.h"
+#include "grader/report/gradebook.h"
 #include "grader/report/report.h"
 #include "grader/report/untrusted_text.h"
 
@@ -38,6 +43,16 @@ std::vector<Lab> SelectLabs(const std::string& root, const std::vector<std::stri
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!(out << text) || !out.flush()) throw UserError("cannot write " + path);
+}
+
+// A feedback file's name: the submission's key, with nothing a path could
+// read as a folder.
+std::string FeedbackName(const std::string& key) {
+  std::string name = key;
+  for (char& c : name) {
+    if (c == '/' || c == '\0' || static_cast<unsigned char>(c) < 0x20) c = '_';
+  }
+  return name.empty() || name[0] == '.' ? "_" + name : name;
 }
 
 int Workers(int requested) {
@@ -73,59 +88,134 @@ void WriteReports(const std::string& root, const judge::GradeResult& result,
   if (!options.markdown.empty()) WriteFile(options.markdown, report::MarkdownReport(result));
 }
 
-// Every entry of a class folder is one submission: a folder or an archive.
-std::vector<std::string> ClassSubmissions(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw UserError(dir + " is not a folder of submissions");
-  std::vector<std::string> submissions;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.') continue;
-    submissions.push_back(entry.path().string());
+// A Canvas student's files, copied into a folder of their own under the names
+// the student gave them, so the stage reads them like a Gradescope upload.
+// Only regular files up to the stage's size limit are copied; the rest are
+// named in the returned warnings.
+std::vector<std::string> GatherFiles(const ClassSubmission& submission, const std::string& folder) {
+  std::vector<std::string> warnings;
+  fs::create_directories(folder);
+  for (const auto& [name, path] : submission.files) {
+    const fs::path target = fs::path(folder) / name;
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) continue;
+    const int in = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat info{};
+    std::string refused;
+    if (in < 0 || ::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
+      refused = "it is not a regular file";
+    } else if (info.st_size > static_cast<off_t>(stage::kMaxSourceBytes)) {
+      refused = "it is " + std::to_string(info.st_size) + " bytes, over the " +
+                std::to_string(stage::kMaxSourceBytes) + "-byte limit for a lab source file";
+    } else if (fs::exists(fs::symlink_status(target))) {
+      refused = "another file of the submission has the same name";
+    } else {
+      std::string contents(static_cast<size_t>(info.st_size), '\0');
+      const ssize_t got = ::read(in, contents.data(), contents.size());
+      contents.resize(got > 0 ? static_cast<size_t>(got) : 0);
+      WriteFile(target.string(), contents);
+    }
+    if (in >= 0) ::close(in);
+    if (!refused.empty()) warnings.push_back("refused " + name + ": " + refused);
   }
-  std::sort(submissions.begin(), submissions.end());
-  return submissions;
+  return warnings;
+}
+
+// Fails before any grading when the gradebook cannot be written where asked.
+void CheckOutFolder(const std::string& out) {
+  const fs::path parent = fs::absolute(out).parent_path();
+  if (!fs::is_directory(parent)) throw UserError("cannot write " + out + ": there is no folder " + parent.string());
 }
 
 int GradeClass(const std::string& root, const GradeOptions& options) {
   if (options.out.empty()) throw UserError("--class needs --out GRADEBOOK.csv");
+  CheckOutFolder(options.out);
+  report::Shard shard;
+  if (!options.shard.empty()) {
+    try {
+      shard = report::ParseShard(options.shard);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(e.what());
+    }
+  }
   std::vector<Lab> labs = SelectLabs(root, options.labs);
   std::vector<std::string> lab_ids;
   for (const Lab& lab : labs) lab_ids.push_back(lab.id);
+  const ClassListing listing = ListClass(options.class_dir);
   report::Gradebook gradebook = report::Gradebook::Open(options.out, lab_ids);
-  std::vector<std::string> submissions = ClassSubmissions(options.class_dir);
-  std::vector<std::string> todo;
-  for (const std::string& path : submissions) {
-    if (!gradebook.Has(fs::path(path).filename().string())) todo.push_back(path);
+
+  // This shard's part of the class, in name order, less the rows done.
+  std::vector<const ClassSubmission*> mine, todo;
+  for (size_t i = 0; i < listing.submissions.size(); ++i) {
+    if (shard.Holds(i)) mine.push_back(&listing.submissions[i]);
   }
-  std::cout << Bold("Grading " + std::to_string(todo.size()) + " of " +
-                    std::to_string(submissions.size()) + " submissions in " + options.class_dir)
-            << (todo.size() < submissions.size() ? " (the others are already in " + options.out + ")"
-                                                 : "")
-            << "\n";
+  for (const ClassSubmission* submission : mine) {
+    if (options.regrade || !gradebook.Has(submission->key)) todo.push_back(submission);
+  }
+  const size_t skipped = mine.size() - todo.size();
+  std::cout << Bold("Grading " + std::to_string(todo.size()) + " of " + std::to_string(mine.size()) +
+                    " submissions in " + options.class_dir)
+            << " (" << listing.layout
+            << (shard.count > 1 ? "; shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+                                      " of " + std::to_string(listing.submissions.size())
+                                : "")
+            << ")\n";
+  if (skipped > 0) {
+    std::cout << "Skipping " << skipped << " already in " << options.out
+              << " (--regrade grades them again)\n";
+  }
+  using report::untrusted::Clean, report::untrusted::Kind;
+  for (const std::string& note : listing.notes) std::cout << Dim("  " + Clean(note, Kind::kLine)) << "\n";
   if (!options.feedback_dir.empty()) fs::create_directories(options.feedback_dir);
+
+  // Canvas's file groups become folders; every submission is then a path.
+  char gathered_template[] = "/tmp/labkit-class.XXXXXX";
+  const std::string gathered = ::mkdtemp(gathered_template) ? gathered_template : "";
+  if (gathered.empty()) throw std::runtime_error("cannot create a work folder in /tmp");
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{gathered};
+  std::vector<std::string> paths;
+  std::map<std::string, std::pair<const ClassSubmission*, std::vector<std::string>>> by_path;
+  for (const ClassSubmission* submission : todo) {
+    std::string path = submission->path;
+    std::vector<std::string> warnings;
+    if (path.empty()) {
+      path = gathered + "/" + std::to_string(paths.size());
+      warnings = GatherFiles(*submission, path);
+    }
+    paths.push_back(path);
+    by_path[path] = {submission, warnings};
+  }
+
   Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
   int done = 0;
   // An unreadable submission still gets its row, at zero, with the reason.
-  grader.GradeAll(todo, [&](const std::string& path, judge::GradeResult result) {
-    const std::string name = fs::path(path).filename().string();
-    result.submission = name;
-    gradebook.Append(result);
+  grader.GradeAll(paths, [&](const std::string& path, judge::GradeResult result) {
+    const auto& [submission, gather_warnings] = by_path.at(path);
+    result.submission = submission->key;
+    result.warnings.insert(result.warnings.begin(), gather_warnings.begin(), gather_warnings.end());
+    gradebook.Append(result, submission->who, options.regrade);
     if (!options.feedback_dir.empty()) {
-      WriteFile(options.feedback_dir + "/" + name + ".md", report::MarkdownReport(result));
+      WriteFile(options.feedback_dir + "/" + FeedbackName(submission->key) + ".md",
+                report::MarkdownReport(result));
     }
     // The folder's name and a staging warning (an archive entry's name) are
     // the student's: escaped, so they cannot redraw this line or the ones above.
-    using report::untrusted::Clean, report::untrusted::Kind;
-    const std::string warning = result.warnings.empty() ? "" : Clean(result.warnings.front(), Kind::kLine);
-    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(name, Kind::kName) << ": "
-              << result.score << "/" << result.max_score
-              << (warning.empty() ? "" : Dim("  (" + warning + ")")) << "\n" << std::flush;
+    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(submission->key, Kind::kName) << ": "
+              << result.score << "/" << result.max_score << "\n";
+    for (const std::string& warning : result.warnings) {
+      std::cout << Dim("      " + Clean(warning, Kind::kLine)) << "\n";
+    }
+    std::cout << std::flush;
   });
   std::cout << "Gradebook: " << options.out << "\n";
   return kExitOk;
 }
-
 
 // A student copy has no hidden tests: its own labs/ against the public ones.
 int GradePublicOnly(const std::string& root, const GradeOptions& options) {
