@@ -120,6 +120,21 @@ std::vector<std::string> GatherFiles(const ClassSubmission& submission, const st
   return warnings;
 }
 
+// The host's folders a report must not show: the kit's (paths below it are
+// shown kit-relative) and the one the submissions came from.
+report::HostPaths HostOf(const std::string& root, const std::string& submissions_folder) {
+  report::HostPaths host;
+  std::error_code ignored;
+  for (const fs::path& kit : {fs::absolute(root).lexically_normal(), fs::canonical(root, ignored)}) {
+    if (!kit.empty() && kit != "/") host.kit.push_back(kit.string());
+  }
+  const fs::path from = fs::absolute(submissions_folder).lexically_normal();
+  for (const fs::path& folder : {from, fs::canonical(from, ignored)}) {
+    if (!folder.empty() && folder != "/") host.hidden.push_back(folder.string());
+  }
+  return host;
+}
+
 // Fails before any grading when the gradebook cannot be written where asked.
 void CheckOutFolder(const std::string& out) {
   const fs::path parent = fs::absolute(out).parent_path();
@@ -193,12 +208,14 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
 
   Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
+  const report::HostPaths host = HostOf(root, options.class_dir);
   int done = 0;
   // An unreadable submission still gets its row, at zero, with the reason.
-  grader.GradeAll(paths, [&](const std::string& path, judge::GradeResult result) {
+  grader.GradeAll(paths, [&](const std::string& path, judge::GradeResult graded) {
     const auto& [submission, gather_warnings] = by_path.at(path);
+    graded.warnings.insert(graded.warnings.begin(), gather_warnings.begin(), gather_warnings.end());
+    judge::GradeResult result = report::ForStudent(graded, host);
     result.submission = submission->key;
-    result.warnings.insert(result.warnings.begin(), gather_warnings.begin(), gather_warnings.end());
     gradebook.Append(result, submission->who, options.regrade);
     if (!options.feedback_dir.empty()) {
       WriteFile(options.feedback_dir + "/" + FeedbackName(submission->key) + ".md",
@@ -278,7 +295,8 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   Grader grader(root, SelectLabs(root, options.labs), Workers(options.jobs));
   bool full = true;
   for (const std::string& submission : submissions) {
-    judge::GradeResult result = grader.Grade(submission);
+    const judge::GradeResult result =
+        report::ForStudent(grader.Grade(submission), HostOf(root, fs::path(submission).parent_path().string()));
     report::TerminalOptions view;
     view.colour = UseColour();
     view.width = TerminalWidth();

@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,6 +77,30 @@ std::string JunitReport(const GradeResult& result);
 // | # | reference | yours | table with the first difference marked, the
 // failed expectation and the output in fenced blocks.
 std::string MarkdownReport(const GradeResult& result);
+
+// ---- Feedback a student reads ------------------------------------------------
+
+// Where the grading ran, so that a student's feedback can leave it out.
+struct HostPaths {
+  std::vector<std::string> kit;     // the kit's folders: a path below one is shown kit-relative
+  std::vector<std::string> hidden;  // other folders of the host (the class's): shown as "…/"
+};
+// `text` without what a student must not see of the host: the given
+// folders; Bazel's output tree (shown kit-relative); any other path under
+// /root, /home, /var, /run, /proc or /autograder ("<host path>"), a /tmp
+// folder's random name ("/tmp/…/sock"); lines Bazel prints about itself
+// (INFO:, ERROR:, Target //..., progress) and the environment (NAME=value).
+std::string ScrubHost(std::string_view text, const HostPaths& host);
+// The model with every text field a student reads passed through ScrubHost.
+GradeResult ForStudent(const GradeResult& result, const HostPaths& host);
+// The first `max_lines` lines of `text`, then "… N more lines cut".
+std::string FirstLines(const std::string& text, size_t max_lines);
+// `text` in at most about `max_bytes`, cut at a line end, then "… N more lines cut".
+std::string CapBytes(const std::string& text, size_t max_bytes);
+// The size of a student's feedback in all (the Markdown report; the outputs
+// of a Gradescope results.json together), and the compiler's lines shown.
+inline constexpr size_t kFeedbackBytes = 64 * 1024;
+inline constexpr size_t kCompilerLines = 40;
 
 // How a lab ended, in one word, for the gradebook and the summaries: the
 // lab's status and its cases' statuses read once, here. Worst first: a lab
