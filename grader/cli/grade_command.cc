@@ -180,6 +180,10 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   }
   using report::untrusted::Clean, report::untrusted::Kind;
   for (const std::string& note : listing.notes) std::cout << Dim("  " + Clean(note, Kind::kLine)) << "\n";
+  if (todo.empty()) {
+    std::cout << "Gradebook: " << options.out << "\n";
+    return kExitOk;
+  }
   if (!options.feedback_dir.empty()) fs::create_directories(options.feedback_dir);
 
   // Canvas's file groups become folders; every submission is then a path.

@@ -113,22 +113,23 @@ size_t CountLines(std::string_view text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() == '\n' ? 0 : 1);
 }
 
-std::vector<std::string> ScrubbedLines(const std::vector<std::string>& lines, const HostPaths& host) {
+std::vector<std::string> ScrubbedLines(const std::vector<std::string>& lines, const HostPaths& host,
+                                       bool tool_output) {
   std::vector<std::string> out;
   out.reserve(lines.size());
-  for (const std::string& line : lines) out.push_back(ScrubHost(line, host));
+  for (const std::string& line : lines) out.push_back(ScrubHost(line, host, tool_output));
   return out;
 }
 
 }  // namespace
 
-std::string ScrubHost(std::string_view input, const HostPaths& host) {
+std::string ScrubHost(std::string_view input, const HostPaths& host, bool tool_output) {
   std::string kept;
   for (std::string_view rest = input; !rest.empty();) {
     const size_t end = rest.find('\n');
     const std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
     rest.remove_prefix(line.size());
-    if (!IsNoise(line)) kept += line;
+    if (!tool_output || !IsNoise(line)) kept += line;
   }
   for (const std::string& kit : host.kit) {
     std::string folder = kit;
@@ -148,15 +149,16 @@ GradeResult ForStudent(const GradeResult& result, const HostPaths& host) {
   GradeResult out = result;
   out.submission = ScrubHost(result.submission, host);
   out.isolation = ScrubHost(result.isolation, host);
-  out.warnings = ScrubbedLines(result.warnings, host);
+  out.warnings = ScrubbedLines(result.warnings, host, true);
   for (GradedLab& lab : out.labs) {
     lab.detail = ScrubHost(lab.detail, host);
+    // What a case printed and recorded is the student's own: only paths go.
     for (GradedCase& c : lab.cases) {
-      c.reason = ScrubHost(c.reason, host);
-      c.failure = ScrubHost(c.failure, host);
-      c.output = ScrubHost(c.output, host);
-      c.transcript = ScrubbedLines(c.transcript, host);
-      c.reference = ScrubbedLines(c.reference, host);
+      c.reason = ScrubHost(c.reason, host, false);
+      c.failure = ScrubHost(c.failure, host, false);
+      c.output = ScrubHost(c.output, host, false);
+      c.transcript = ScrubbedLines(c.transcript, host, false);
+      c.reference = ScrubbedLines(c.reference, host, false);
     }
   }
   return out;

@@ -60,6 +60,9 @@ TEST(Feedback, ScrubsHostPathsBazelLinesAndTheEnvironment) {
   // Words that only look like paths stay.
   EXPECT_EQ(ScrubHost("use ./root/ or x/tmp/y, errno=EINVAL", kHost), "use ./root/ or x/tmp/y, errno=EINVAL");
   EXPECT_EQ(ScrubHost("bound /tmp/labkit-case.Ab12/srv.sock", kHost), "bound /tmp/\xE2\x80\xA6/srv.sock");
+  // A case's own output keeps its lines, whatever they look like; paths still go.
+  EXPECT_EQ(ScrubHost("ERROR: connect failed\nX=1 at /work/kit/labs/a.cc\n", kHost, false),
+            "ERROR: connect failed\nX=1 at labs/a.cc\n");
 }
 
 TEST(Feedback, ABuildFailureIsShownTrimmedAndEveryViewIsCapped) {

@@ -89,9 +89,13 @@ struct HostPaths {
 // folders; Bazel's output tree (shown kit-relative); any other path under
 // /root, /home, /var, /run, /proc or /autograder ("<host path>"), a /tmp
 // folder's random name ("/tmp/…/sock"); lines Bazel prints about itself
-// (INFO:, ERROR:, Target //..., progress) and the environment (NAME=value).
-std::string ScrubHost(std::string_view text, const HostPaths& host);
-// The model with every text field a student reads passed through ScrubHost.
+// (INFO:, ERROR:, Target //..., progress) and the environment (NAME=value),
+// unless the text is not a tool's output (`tool_output` false: what a case
+// printed, whose lines are the student's own).
+std::string ScrubHost(std::string_view text, const HostPaths& host, bool tool_output = true);
+// The model with every text field a student reads passed through ScrubHost:
+// the build's messages and the warnings as a tool's output, the cases' text
+// for paths only.
 GradeResult ForStudent(const GradeResult& result, const HostPaths& host);
 // The first `max_lines` lines of `text`, then "… N more lines cut".
 std::string FirstLines(const std::string& text, size_t max_lines);
