@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +27,9 @@ namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The files of a Canvas group worth copying: C++ sources and headers.
+constexpr const char* kSourceEndings[] = {".cc", ".cpp", ".cxx", ".h", ".hpp"};
 
 // The labs to grade: all, or those named with --lab.
 std::vector<Lab> SelectLabs(const std::string& root, const std::vector<std::string>& queries) {
@@ -88,19 +93,29 @@ void WriteReports(const std::string& root, const judge::GradeResult& result,
   if (!options.markdown.empty()) WriteFile(options.markdown, report::MarkdownReport(result));
 }
 
-// A Canvas student's files, copied into a folder of their own under the names
-// the student gave them, so the stage reads them like a Gradescope upload.
-// Only regular files up to the stage's size limit are copied; the rest are
-// named in the returned warnings.
+// A Canvas student's C++ files, copied into a folder of their own under the
+// names the student gave them, so the stage reads them like a Gradescope
+// upload (other files, a PDF report, are of no use to it). Only regular
+// files up to the stage's size limit are copied; the rest are named in the
+// returned warnings.
 std::vector<std::string> GatherFiles(const ClassSubmission& submission, const std::string& folder) {
   std::vector<std::string> warnings;
   fs::create_directories(folder);
   for (const auto& [name, path] : submission.files) {
+    const std::string lower = [&] {
+      std::string text = name;
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    }();
+    const bool source = std::any_of(std::begin(kSourceEndings), std::end(kSourceEndings), [&](const char* end) {
+      const std::string ending = end;
+      return lower.size() > ending.size() && lower.compare(lower.size() - ending.size(), ending.size(), ending) == 0;
+    });
+    if (!source || name.find('/') != std::string::npos) continue;
     const fs::path target = fs::path(folder) / name;
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) continue;
     const int in = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat info{};
-    std::string refused;
+    std::string refused, contents;
     if (in < 0 || ::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
       refused = "it is not a regular file";
     } else if (info.st_size > static_cast<off_t>(stage::kMaxSourceBytes)) {
@@ -109,12 +124,15 @@ std::vector<std::string> GatherFiles(const ClassSubmission& submission, const st
     } else if (fs::exists(fs::symlink_status(target))) {
       refused = "another file of the submission has the same name";
     } else {
-      std::string contents(static_cast<size_t>(info.st_size), '\0');
-      const ssize_t got = ::read(in, contents.data(), contents.size());
-      contents.resize(got > 0 ? static_cast<size_t>(got) : 0);
-      WriteFile(target.string(), contents);
+      char buffer[16384];
+      for (ssize_t got; contents.size() <= stage::kMaxSourceBytes &&
+                        ((got = ::read(in, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR));) {
+        if (got > 0) contents.append(buffer, static_cast<size_t>(got));
+      }
+      if (contents.size() > stage::kMaxSourceBytes) refused = "it grew past the size limit while read";
     }
     if (in >= 0) ::close(in);
+    if (refused.empty()) WriteFile(target.string(), contents);
     if (!refused.empty()) warnings.push_back("refused " + name + ": " + refused);
   }
   return warnings;
@@ -275,7 +293,9 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
     }
     return GradeClass(root, options);
   }
-  if (!options.out.empty()) throw UserError("--out goes with --class DIR");
+  if (!options.out.empty() || !options.shard.empty() || options.regrade) {
+    throw UserError("--out, --shard and --regrade go with --class DIR");
+  }
   std::vector<std::string> submissions = options.submissions;
   if (submissions.empty()) submissions.push_back(root + "/labs");  // the working tree's own labs
   bool files = !options.json.empty() || !options.gradescope.empty() || !options.junit.empty() ||

@@ -97,7 +97,9 @@ int main(int argc, char** argv) {
   grade->add_option("--markdown", grading.markdown,
                     "Write the feedback a student reads, in Markdown, to this file.");
   grade->add_option("--class", grading.class_dir,
-                    "Grade every submission (folder or archive) in this folder.");
+                    "Grade every submission in this folder: each folder or archive, a Gradescope "
+                    "export (submission_metadata.yml names the students) or a Canvas download "
+                    "(each student's files graded together).");
   grade->add_option("--out", grading.out,
                     "With --class: the gradebook CSV (student, name, submission, each lab's score "
                     "and status, total, max_score); a batch started again skips the rows "
