@@ -94,6 +94,7 @@ TEST(Feedback, EachLabShowsItsFirstFailingCaseInFullAndTheOthersInOneLine) {
   EXPECT_NE(first.find("| yours"), std::string::npos) << first;
   EXPECT_EQ(other, "timed out after 2000 ms\n(Only the lab's first failing case, test 3.2, is shown in full; "
                    "./labkit check shows this one.)\n");
+  EXPECT_EQ(tests[5]["output"], "an earlier case crashed the suite\n");  // not run: its reason alone
   const std::string md = MarkdownReport(testing::SampleResult());
   EXPECT_NE(md.find("### \xE2\x9C\x97 Listen.Backlog"), std::string::npos);
   EXPECT_EQ(md.find("### \xE2\x9C\x97 Listen.Hangs"), std::string::npos) << md;

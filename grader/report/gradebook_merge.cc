@@ -96,7 +96,19 @@ MergedGradebook MergeGradebooks(const std::vector<std::pair<std::string, std::st
     }
   }
   if (merged.text.back() != '\n') merged.text += '\n';
-  for (const auto& [key, row] : rows) merged.text += row.first;
+  // One student with two submissions keeps both rows: an LMS import would
+  // take only one, so the instructor is told.
+  std::map<std::string, std::string> students;  // student id -> its first submission
+  for (const auto& [key, row] : rows) {
+    merged.text += row.first;
+    const std::string student = internal::ParseCsv(row.first).records.at(0).at(0);
+    if (student.empty()) continue;
+    auto [first, added] = students.try_emplace(student, key);
+    if (!added) {
+      merged.warnings.push_back("student " + student + " has two submissions, " + first->second + " and " +
+                                key + "; both rows are kept");
+    }
+  }
   merged.rows = rows.size();
   return merged;
 }

@@ -83,6 +83,16 @@ TEST(Merge, ADuplicateSubmissionKeepsTheLaterRowWithAWarning) {
   EXPECT_EQ(merged.warnings[0], "submission s1 is in both a.csv and b.csv; the row of b.csv is kept");
 }
 
+TEST(Merge, AStudentWithTwoSubmissionsKeepsBothWithAWarning) {
+  MergedGradebook merged = MergeGradebooks({
+      {"a.csv", kHeader + "7,,s1,5,ok,5,5\n"},
+      {"b.csv", kHeader + "7,,s2,0,missing,0,5\n"},
+  });
+  EXPECT_EQ(merged.rows, 2u);
+  ASSERT_EQ(merged.warnings.size(), 1u);
+  EXPECT_EQ(merged.warnings[0], "student 7 has two submissions, s1 and s2; both rows are kept");
+}
+
 TEST(Merge, RefusesOtherHeadersTornRowsAndOtherFiles) {
   const std::string other = "student,name,submission,02_bind,02_bind_status,total,max_score\n";
   EXPECT_THROW(MergeGradebooks({{"a.csv", kHeader}, {"b.csv", other}}), std::runtime_error);
