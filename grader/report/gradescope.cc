@@ -40,7 +40,7 @@ std::string CaseOutput(const GradedLab& lab, const GradedCase& c, bool first_of_
   std::string out = Line(c.reason.empty() ? StatusLabel(c.status) : c.reason) + "\n";
   if (c.status == "not_run" || first_number.empty()) return out;
   if (!first_failing) return out + "(Only the lab's first failing case, test " + first_number +
-                             ", is shown in full; ./labkit check shows this one.)\n";
+                             ", is shown in full.)\n";
   std::string detail = CaseDetailText(c, kWidth, false);
   if (!detail.empty()) out += "\n" + detail;
   return out;

@@ -132,7 +132,7 @@ void Lab(const GradedLab& lab, std::string& out) {
   }
   if (failing > 1) {
     out += "\n*" + std::to_string(failing - 1) + " more failing case" + (failing > 2 ? "s" : "") +
-           ": see the table above; `./labkit check` shows each one in full.*\n";
+           ": see the table above (only the first is shown in full).*\n";
   }
 }
 

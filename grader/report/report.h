@@ -87,7 +87,7 @@ struct HostPaths {
 };
 // `text` without what a student must not see of the host: the given
 // folders; Bazel's output tree (shown kit-relative); any other path under
-// /root, /home, /var, /run, /proc or /autograder ("<host path>"), a /tmp
+// /root, /home, /proc or /autograder ("<host path>"), a /tmp
 // folder's random name ("/tmp/…/sock"); lines Bazel prints about itself
 // (INFO:, ERROR:, Target //..., progress) and the environment (NAME=value),
 // unless the text is not a tool's output (`tool_output` false: what a case
