@@ -179,7 +179,7 @@ std::optional<CanvasName> ParseCanvasName(const std::string& name) {
   return canvas;
 }
 
-ClassListing ListClass(const std::string& dir) {
+ClassListing ListClass(const std::string& dir, const std::vector<std::string>& not_submissions) {
   if (!fs::is_directory(dir)) throw UserError(dir + " is not a folder of submissions");
   ClassListing listing;
   listing.layout = "folder";
@@ -198,9 +198,23 @@ ClassListing ListClass(const std::string& dir) {
     listing.layout = "Gradescope export";
   }
   std::map<std::string, ClassSubmission> canvas;  // by lastfirst_userid
+  std::vector<fs::path> folders;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+    std::error_code error;
+    if (entry.path().filename().string()[0] != '.' && entry.is_directory(error)) folders.push_back(entry.path());
+  }
+  // Gradescope's zip holds one folder around the export: that folder is the class.
+  if (gradescope.empty() && folders.size() == 1 && fs::is_regular_file(folders[0] / kGradescopeMetadata)) {
+    throw UserError(dir + " holds a Gradescope export in " + folders[0].filename().string() +
+                    "/: give --class " + folders[0].string());
+  }
   for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.' || name == kGradescopeMetadata) continue;
+    const bool ours = std::any_of(not_submissions.begin(), not_submissions.end(), [&](const std::string& path) {
+      return !path.empty() && fs::absolute(path).lexically_normal() == fs::absolute(entry.path()).lexically_normal();
+    });
+    if (ours) continue;
     std::error_code error;
     const bool is_file = entry.is_regular_file(error);
     std::optional<CanvasName> parsed = is_file ? ParseCanvasName(name) : std::nullopt;

@@ -36,9 +36,11 @@ struct ClassListing {
 };
 
 // Reads `dir` (names and submission_metadata.yml only; no submission is
-// opened). Throws UserError when `dir` is not a folder or the metadata file
+// opened). The paths in `not_submissions` (the gradebook, the feedback
+// folder) are left out if they are in it. Throws UserError when `dir` is not
+// a folder, holds only a folder with the export in it, or the metadata file
 // cannot be read as Gradescope writes it.
-ClassListing ListClass(const std::string& dir);
+ClassListing ListClass(const std::string& dir, const std::vector<std::string>& not_submissions = {});
 
 // Canvas's name of one file: lastfirst_userid_submissionid_file or
 // lastfirst_LATE_userid_submissionid_file; nullopt for any other name.

@@ -96,8 +96,12 @@ void Touch(const fs::path& path, const std::string& text = "x") { std::ofstream(
 TEST(ListClass, AGradescopeExportNamesEachFoldersSubmitters) {
   const std::string dir = Scratch("gradescope");
   Touch(fs::path(dir) / "submission_metadata.yml", kMetadata);
-  for (const char* folder : {"submission_124", "submission_123", "stray"}) fs::create_directory(fs::path(dir) / folder);
-  ClassListing listing = ListClass(dir);
+  for (const char* folder : {"submission_124", "submission_123", "stray", "feedback"}) {
+    fs::create_directory(fs::path(dir) / folder);
+  }
+  Touch(fs::path(dir) / "gradebook.csv");
+  // The batch's own gradebook and feedback folder are not submissions.
+  ClassListing listing = ListClass(dir, {dir + "/gradebook.csv", dir + "/./feedback", ""});
   EXPECT_EQ(listing.layout, "Gradescope export");
   ASSERT_EQ(listing.submissions.size(), 3u);  // the metadata file is not a submission
   EXPECT_EQ(listing.submissions[0].key, "stray");
@@ -137,6 +141,19 @@ TEST(ListClass, ACanvasDownloadIsGroupedByStudent) {
   EXPECT_EQ(ann.who.student, "55");
   EXPECT_TRUE(ann.files.empty());
   EXPECT_EQ(fs::path(ann.path).filename(), "smithann_55_3_labs.zip");
+}
+
+TEST(ListClass, PointsAtTheExportInsideTheFolderGiven) {
+  const std::string dir = Scratch("wrapped");
+  fs::create_directories(fs::path(dir) / "assignment_7_export" / "submission_1");
+  Touch(fs::path(dir) / "assignment_7_export" / "submission_metadata.yml", kMetadata);
+  try {
+    ListClass(dir);
+    FAIL() << "graded the export's wrapper as one submission";
+  } catch (const UserError& error) {
+    EXPECT_NE(std::string(error.what()).find("give --class " + dir + "/assignment_7_export"), std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(ListClass, RefusesAFileThatIsNotAFolder) {

@@ -173,7 +173,8 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   std::vector<Lab> labs = SelectLabs(root, options.labs);
   std::vector<std::string> lab_ids;
   for (const Lab& lab : labs) lab_ids.push_back(lab.id);
-  const ClassListing listing = ListClass(options.class_dir);
+  // The gradebook and the feedback may be kept in the class's folder.
+  const ClassListing listing = ListClass(options.class_dir, {options.out, options.feedback_dir});
   report::Gradebook gradebook = report::Gradebook::Open(options.out, lab_ids);
 
   // This shard's part of the class, in name order, less the rows done.
