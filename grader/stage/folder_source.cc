@@ -1,8 +1,9 @@
 // A submission folder. Every step below the folder is checked with lstat
 // semantics (fstatat + AT_SYMLINK_NOFOLLOW) and opened with O_NOFOLLOW
 // relative to its parent's descriptor, so a link swapped in between the
-// check and the open is still never followed. No folder is ever listed: the
-// work is bounded by the rubric's candidate paths, not by the submission.
+// check and the open is still never followed. Only the top folder is ever
+// listed, and only its first 1000 names, when a lab file is found nowhere:
+// the work is bounded by the rubric's candidate paths, not by the submission.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>

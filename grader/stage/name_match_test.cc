@@ -86,5 +86,13 @@ TEST_F(MisnamedStageTest, AMisnamedSymlinkIsRefusedNotFollowed) {
   EXPECT_EQ(CountContaining(result.warnings, "refused Socket_Lab.cc"), 1) << Lines(result.warnings);
 }
 
+TEST_F(MisnamedStageTest, AHugeTopFolderIsListedOnlyInPart) {
+  WriteFile(Submission("placeholder"), "");
+  for (int i = 0; i < 3000; ++i) WriteFile(Submission("x" + std::to_string(i) + ".cc"), "");
+  StageResult result = Stage(root_ + "/submission");
+  EXPECT_FALSE(Lab(result, "01_socket").complete);
+  EXPECT_EQ(CountContaining(result.warnings, "did you mean"), 0) << Lines(result.warnings);
+}
+
 }  // namespace
 }  // namespace labkit::stage::testing
