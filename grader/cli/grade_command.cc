@@ -206,9 +206,10 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   if (!options.feedback_dir.empty()) fs::create_directories(options.feedback_dir);
 
   // Canvas's file groups become folders; every submission is then a path.
-  char gathered_template[] = "/tmp/labkit-class.XXXXXX";
-  const std::string gathered = ::mkdtemp(gathered_template) ? gathered_template : "";
-  if (gathered.empty()) throw std::runtime_error("cannot create a work folder in /tmp");
+  // Named like the grader's work folders, so that the next grader removes it
+  // if this one is killed.
+  std::string gathered = "/tmp/labkit-grade." + std::to_string(::getpid()) + ".canvas.XXXXXX";
+  if (::mkdtemp(gathered.data()) == nullptr) throw std::runtime_error("cannot create a work folder in /tmp");
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
