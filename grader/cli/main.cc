@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
                  "Only write a student release and check it (no secrets; it builds and works).");
   test->add_flag("--gradescope-only", gradescope_only,
                  "Only make a Gradescope autograder and run it as Gradescope would.");
+  bool shards_only = false;
+  test->add_flag("--shards-only", shards_only,
+                 "Only grade a small class whole and in two shards, and check the merged "
+                 "gradebook equals the whole one.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -93,17 +97,43 @@ int main(int argc, char** argv) {
   grade->add_option("--markdown", grading.markdown,
                     "Write the feedback a student reads, in Markdown, to this file.");
   grade->add_option("--class", grading.class_dir,
-                    "Grade every submission (folder or archive) in this folder.");
+                    "Grade every submission in this folder: each folder or archive, a Gradescope "
+                    "export (submission_metadata.yml names the students) or a Canvas download "
+                    "(each student's files graded together).");
   grade->add_option("--out", grading.out,
-                    "With --class: the gradebook CSV; a batch started again skips the rows "
+                    "With --class: the gradebook CSV (student, name, submission, each lab's score "
+                    "and status, total, max_score); a batch started again skips the rows "
                     "already in it.");
+  grade->add_flag("--regrade", grading.regrade,
+                  "With --class: grade the submissions already in the gradebook again and "
+                  "replace their rows.");
+  grade->add_option("--shard", grading.shard,
+                    "With --class: grade only shard K of N (K from 1). The submissions are "
+                    "sorted by name, and the one at position p (from 0) is in shard p % N + 1. "
+                    "Join the shards' gradebooks with ./labkit gradebook merge.");
   grade->add_option("--feedback", grading.feedback_dir,
                     "With --class: write each submission's Markdown feedback into this folder.");
   grade->add_flag("--all", grading.all_failures,
                   "Show every failing case in full (default: each lab's first; the rest in its table).");
   grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
       ->check(CLI::Range(1, 256));
-  grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");
+  grade->footer("Exit codes: 0 full marks (with --class: the batch finished), 1 points lost, "
+                "2 bad input (a missing submission or OUT folder, a bad --shard), 4 the kit did not build.");
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_out;
+  bool merge_force = false;
+  CLI::App* gradebook = app.add_subcommand("gradebook", "Work with class gradebooks.");
+  gradebook->require_subcommand(1);
+  CLI::App* merge = gradebook->add_subcommand(
+      "merge", "Join the gradebooks of a class graded in shards (grade --class DIR --shard K/N) "
+               "into one, its rows sorted by submission. Every input must have the same columns. "
+               "A submission in several inputs keeps the row of the last one named, with a warning.");
+  merge->add_option("GRADEBOOK", merge_inputs, "The shards' gradebook CSV files.")->required();
+  merge->add_option("--out", merge_out, "The merged gradebook to write (refused if it exists).")->required();
+  merge->add_flag("--force", merge_force, "Replace --out if it exists.");
+  merge->footer("Exit codes: 0 merged, 2 bad input (an unreadable input, other columns, a torn row, "
+                "an existing --out without --force, no folder for --out).");
 
   int bench_runs = 5, bench_class = 10;
   bool bench_expunge = false;
@@ -190,8 +220,9 @@ int main(int argc, char** argv) {
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only);
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only, shards_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*merge) return MergeGradebookFiles(merge_inputs, merge_out, merge_force);
     if (*release) return ReleaseKit(root, release_out);
     if (*gradescope) return MakeGradescopeAutograder(root, autograder_out, autograder_visibility);
     if (*mutate) return MutateLabs(root, mutating);
