@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     if (c == 'p') port = labkit::programs::ParsePort(kUsage, optarg);
     else if (c == 'u') unix_path = optarg;
     else if (c == 'h') return std::printf("%s", kUsage), 0;
-    else labkit::programs::UsageError(kUsage, "unknown option");
+    else labkit::programs::UsageError(kUsage, "");
   }
   if (optind != argc) labkit::programs::UsageError(kUsage, std::string("unexpected '") + argv[optind] + "'");
   ::signal(SIGPIPE, SIG_IGN);  // SendAll passes MSG_NOSIGNAL; this is for a SendAll that forgets

@@ -57,9 +57,11 @@ T Must(const SysResult<T>& result, const LabStep& where) {
   return result.value();
 }
 
-// Prints a usage error (and the usage) and exits with status 2.
+// Prints a usage error (and the usage) and exits with status 2. getopt_long
+// has said what is wrong with an option already: `problem` is "" then.
 [[noreturn]] inline void UsageError(const char* usage, const std::string& problem) {
-  std::fprintf(stderr, "%s\n%s", problem.c_str(), usage);
+  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
+  std::fprintf(stderr, "%s", usage);
   std::exit(2);
 }
 
