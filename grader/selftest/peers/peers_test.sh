@@ -9,7 +9,7 @@ set -uo pipefail
 PROGRAMS="$PWD/grader/selftest/peers"
 # TEST_TMPDIR is too long for sun_path (108 bytes): the AF_UNIX paths are
 # relative to it, as the test works there.
-cd "$(mktemp -d "${TEST_TMPDIR:-/tmp}/peers.XXXXXX")" || exit 1
+WORK="$(mktemp -d "${TEST_TMPDIR:-/tmp}/peers.XXXXXX")" && cd "$WORK" || exit 1
 T=.
 LIMIT=20  # seconds for any one peer; each normally takes milliseconds
 FAILURES=0
@@ -81,6 +81,7 @@ PY
 done
 
 echo "== lab 05 client: python3 servers over IPv4, IPv6 and AF_UNIX"
+python3 -c 'import sys; sys.stdout.buffer.write(open(sys.argv[1], "rb").read()[::-1])' "$T/big" >"$T/reversed"
 for target in "AF_INET 127.0.0.1" "AF_INET6 ::1" "AF_UNIX $T/py-server.sock"; do
   # The server reads to the end of the stream, then answers with the bytes reversed.
   fifo="$T/server.$RANDOM"; mkfifo "$fifo"
@@ -97,7 +98,7 @@ connection.settimeout(15)
 received = bytearray()
 while chunk := connection.recv(65536):
     received += chunk
-connection.sendall(bytes(reversed(received)))
+connection.sendall(received[::-1])
 connection.close()
 PY
   PIDS+=($!)
@@ -105,7 +106,6 @@ PY
   IFS= read -r -t "$LIMIT" -u "$SERVER" address || { fail "the python3 $target server did not start"; continue; }
   if [[ "$target" == AF_UNIX* ]]; then args=(--unix "$address"); else args=("${target#* }" "$address"); fi
   timeout "$LIMIT" "$PROGRAMS/client_05" "${args[@]}" <"$T/big" >"$T/client" 2>"$T/client.err"
-  python3 -c 'import sys; sys.stdout.buffer.write(bytes(reversed(open(sys.argv[1], "rb").read())))' "$T/big" >"$T/reversed"
   same "client to a python3 $target server, 1 MiB each way" "$T/reversed" "$T/client"
   grep -q "^connected to " "$T/client.err" || fail "client did not name its server: $(cat "$T/client.err")"
 done
@@ -119,9 +119,9 @@ PORT="$(port_of "$READY")"
 timeout "$LIMIT" nc -u -w 1 127.0.0.1 "$PORT" <"$T/small" >"$T/u4"; same "nc -u over IPv4" "$T/small" "$T/u4"
 timeout "$LIMIT" nc -u -w 1 ::1 "$PORT" <"$T/small" >"$T/u6"; same "nc -u over IPv6" "$T/small" "$T/u6"
 timeout "$LIMIT" nc -uU -w 1 -s "$T/nc-client.sock" "$T/udp.sock" <"$T/small" >"$T/uu"; same "nc -uU over AF_UNIX" "$T/small" "$T/uu"
-timeout "$LIMIT" socat -t 5 - "UDP4:127.0.0.1:$PORT" <"$T/small" >"$T/su4"; same "socat UDP4" "$T/small" "$T/su4"
-timeout "$LIMIT" socat -t 5 - "UDP6:[::1]:$PORT" <"$T/small" >"$T/su6"; same "socat UDP6" "$T/small" "$T/su6"
-timeout "$LIMIT" socat -t 5 - "UNIX-SENDTO:$T/udp.sock,bind=$T/socat-client.sock" <"$T/small" >"$T/suu"; same "socat UNIX-SENDTO" "$T/small" "$T/suu"
+timeout "$LIMIT" socat -t 2 - "UDP4:127.0.0.1:$PORT" <"$T/small" >"$T/su4"; same "socat UDP4" "$T/small" "$T/su4"
+timeout "$LIMIT" socat -t 2 - "UDP6:[::1]:$PORT" <"$T/small" >"$T/su6"; same "socat UDP6" "$T/small" "$T/su6"
+timeout "$LIMIT" socat -t 2 - "UNIX-SENDTO:$T/udp.sock,bind=$T/socat-client.sock" <"$T/small" >"$T/suu"; same "socat UNIX-SENDTO" "$T/small" "$T/suu"
 timeout "$LIMIT" python3 - "$PORT" "$T/udp.sock" "$T/py-client.sock" <<'PY' || fail "python3 datagrams"
 import socket, sys
 port, server_path, client_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
