@@ -115,13 +115,14 @@ start udp_echo_07 --port 0 --unix "$T/udp.sock"
 PORT="$(port_of "$READY")"
 [[ "$READY" == "listening on 127.0.0.1:$PORT and [::1]:$PORT and unix:$T/udp.sock" ]] ||
   fail "udp-echo's first line: $READY"
-# nc -u stops -w 1 second after its last datagram: long enough for the echo.
-timeout "$LIMIT" nc -u -w 1 127.0.0.1 "$PORT" <"$T/small" >"$T/u4"; same "nc -u over IPv4" "$T/small" "$T/u4"
-timeout "$LIMIT" nc -u -w 1 ::1 "$PORT" <"$T/small" >"$T/u6"; same "nc -u over IPv6" "$T/small" "$T/u6"
-timeout "$LIMIT" nc -uU -w 1 -s "$T/nc-client.sock" "$T/udp.sock" <"$T/small" >"$T/uu"; same "nc -uU over AF_UNIX" "$T/small" "$T/uu"
-timeout "$LIMIT" socat -t 2 - "UDP4:127.0.0.1:$PORT" <"$T/small" >"$T/su4"; same "socat UDP4" "$T/small" "$T/su4"
-timeout "$LIMIT" socat -t 2 - "UDP6:[::1]:$PORT" <"$T/small" >"$T/su6"; same "socat UDP6" "$T/small" "$T/su6"
-timeout "$LIMIT" socat -t 2 - "UNIX-SENDTO:$T/udp.sock,bind=$T/socat-client.sock" <"$T/small" >"$T/suu"; same "socat UNIX-SENDTO" "$T/small" "$T/suu"
+# nc -u stops -w 3 seconds after its last datagram, socat -t 3: time enough
+# for the echo on a loaded machine.
+timeout "$LIMIT" nc -u -w 3 127.0.0.1 "$PORT" <"$T/small" >"$T/u4"; same "nc -u over IPv4" "$T/small" "$T/u4"
+timeout "$LIMIT" nc -u -w 3 ::1 "$PORT" <"$T/small" >"$T/u6"; same "nc -u over IPv6" "$T/small" "$T/u6"
+timeout "$LIMIT" nc -uU -w 3 -s "$T/nc-client.sock" "$T/udp.sock" <"$T/small" >"$T/uu"; same "nc -uU over AF_UNIX" "$T/small" "$T/uu"
+timeout "$LIMIT" socat -t 3 - "UDP4:127.0.0.1:$PORT" <"$T/small" >"$T/su4"; same "socat UDP4" "$T/small" "$T/su4"
+timeout "$LIMIT" socat -t 3 - "UDP6:[::1]:$PORT" <"$T/small" >"$T/su6"; same "socat UDP6" "$T/small" "$T/su6"
+timeout "$LIMIT" socat -t 3 - "UNIX-SENDTO:$T/udp.sock,bind=$T/socat-client.sock" <"$T/small" >"$T/suu"; same "socat UNIX-SENDTO" "$T/small" "$T/suu"
 timeout "$LIMIT" python3 - "$PORT" "$T/udp.sock" "$T/py-client.sock" <<'PY' || fail "python3 datagrams"
 import socket, sys
 port, server_path, client_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
