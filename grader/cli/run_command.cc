@@ -139,8 +139,9 @@ int Build(const std::vector<Lab>& labs, const LabProgram& program) {
        "//" + program.package + ":" + program.target_name},
       options);
   if (build.exit_code == 0) return kExitOk;
+  const auto& used = program.labs_used;
   for (const Lab& lab : labs) {
-    if (std::find(program.labs_used.begin(), program.labs_used.end(), lab.id) == program.labs_used.end()) continue;
+    if (std::find(used.begin(), used.end(), lab.id) == used.end()) continue;
     for (const std::string& file : lab.files) {
       if (build.output.find("labs/" + lab.id + "/" + file + ":") != std::string::npos) {
         std::cout << Red("Your code in labs/" + lab.id + "/ does not compile yet.")
@@ -174,7 +175,8 @@ int ListLabPrograms(const std::string& root) {
 
 int RunLabProgram(const std::string& root, const std::vector<std::string>& words) {
   if (words.size() < 2) {
-    throw UserError("give a lab and a program, e.g. ./labkit run 06 echo-server (./labkit run --list lists them)");
+    throw UserError(
+        "give a lab and a program, e.g. ./labkit run 06 echo-server (./labkit run --list lists them)");
   }
   const std::vector<Lab> labs = LoadCatalog(root);
   const Lab* lab = nullptr;

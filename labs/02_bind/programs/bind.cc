@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   const int type = udp ? SOCK_DGRAM : SOCK_STREAM;
   const bool v6 = ip.find(':') != std::string::npos;
   const bool local = !unix_path.empty() || !abstract_name.empty();
-  const int fd = Must(labkit::lab01::OpenSocket(local ? AF_UNIX : v6 ? AF_INET6 : AF_INET, type), kOpenSocket);
+  const int domain = local ? AF_UNIX : v6 ? AF_INET6 : AF_INET;
+  const int fd = Must(labkit::lab01::OpenSocket(domain, type), kOpenSocket);
   if (!unix_path.empty()) {
     Must(labkit::lab02::BindUnixPath(fd, unix_path), kBindUnixPath);
     labkit::programs::RemoveOnExit(unix_path);

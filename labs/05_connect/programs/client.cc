@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
 
   labkit::UniqueFd server;
   if (unix_path.empty()) {
-    const auto connected = labkit::lab05::ConnectNumeric(argv[optind], labkit::programs::ParsePort(kUsage, argv[optind + 1]));
+    const uint16_t port = labkit::programs::ParsePort(kUsage, argv[optind + 1]);
+    const auto connected = labkit::lab05::ConnectNumeric(argv[optind], port);
     if (!connected.ok() && connected.error() == EINVAL) {
       std::fprintf(stderr, "'%s' is not a numeric address (127.0.0.1, ::1): ", argv[optind]);
     }
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
   } else {
     server.reset(Must(labkit::lab05::ConnectUnix(unix_path), kConnectUnix));
   }
-  std::fprintf(stderr, "connected to %s\n", Must(labkit::lab05::PeerAddress(server.get()), kPeerAddress).c_str());
+  const std::string peer = Must(labkit::lab05::PeerAddress(server.get()), kPeerAddress);
+  std::fprintf(stderr, "connected to %s\n", peer.c_str());
 
   // Both directions at once: a server may answer before stdin ends.
   pollfd ready[2] = {{STDIN_FILENO, POLLIN, 0}, {server.get(), POLLIN, 0}};

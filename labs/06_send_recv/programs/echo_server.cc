@@ -71,7 +71,9 @@ std::vector<UniqueFd> ListenOnLoopback(uint16_t port) {
       listeners.emplace_back(inet6.value());
       return listeners;
     }
-    if (port != 0 || inet6.error() != EADDRINUSE || attempt == 10) labkit::programs::Fail(kListenInet6, inet6.error());
+    if (port != 0 || inet6.error() != EADDRINUSE || attempt == 10) {
+      labkit::programs::Fail(kListenInet6, inet6.error());
+    }
   }
 }
 

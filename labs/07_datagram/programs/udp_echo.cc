@@ -46,7 +46,9 @@ std::vector<UniqueFd> OpenOnLoopback(uint16_t port) {
       sockets.emplace_back(inet6.value());
       return sockets;
     }
-    if (port != 0 || inet6.error() != EADDRINUSE || attempt == 10) labkit::programs::Fail(kOpenUdp, inet6.error());
+    if (port != 0 || inet6.error() != EADDRINUSE || attempt == 10) {
+      labkit::programs::Fail(kOpenUdp, inet6.error());
+    }
   }
 }
 
