@@ -28,6 +28,12 @@ int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
 // Checks the lab again each time one of its files is saved (inotify).
 int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
+
+// `run`: builds a lab's program (labs/NN/programs/) from the student's code
+// and execs it with the rest of `words` (LAB PROGRAM ARGS...) as its
+// arguments; returns only when it cannot. `run --list` lists the programs.
+int RunLabProgram(const std::string& root, const std::vector<std::string>& words);
+int ListLabPrograms(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
             bool gradescope_only, bool shards_only);
 

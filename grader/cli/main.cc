@@ -54,6 +54,18 @@ int main(int argc, char** argv) {
       "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
   watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
 
+  bool run_list = false;
+  CLI::App* run = app.add_subcommand(
+      "run", "Build one of a lab's small programs from your own code and run it, so you can "
+             "talk to your code with nc, socat or Python: ./labkit run LAB PROGRAM [ARGS...]");
+  run->add_flag("--list", run_list, "List every lab's programs, one line each.");
+  // LAB PROGRAM and everything after them (--help too) are the program's.
+  run->prefix_command();
+  run->footer("Example: ./labkit run 06 echo-server --port 0\n"
+              "Exit codes: 2 bad usage (an unknown lab or program), 4 the kit did not build, "
+              "5 your code does not compile; once started, the program's own (0 ok, 1 a lab "
+              "function failed, 2 bad arguments, 130 Ctrl-C).");
+
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
 
@@ -220,6 +232,7 @@ int main(int argc, char** argv) {
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
+    if (*run) return run_list ? ListLabPrograms(root) : RunLabProgram(root, run->remaining());
     if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only, shards_only);
     if (*grade) return GradeSubmissions(root, grading);
     if (*merge) return MergeGradebookFiles(merge_inputs, merge_out, merge_force);
