@@ -28,8 +28,14 @@ int ShowHint(const std::string& root, const std::string& lab_query, bool reset);
 // Checks the lab again each time one of its files is saved (inotify).
 int WatchLab(const std::string& root, const std::string& lab_query);
 int ShowStatus(const std::string& root);
+
+// `run`: builds a lab's program (labs/NN/programs/) from the student's code
+// and execs it with the rest of `words` (LAB PROGRAM ARGS...) as its
+// arguments; returns only when it cannot. `run --list` lists the programs.
+int RunLabProgram(const std::string& root, const std::vector<std::string>& words);
+int ListLabPrograms(const std::string& root);
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
-            bool gradescope_only);
+            bool gradescope_only, bool shards_only);
 
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);
@@ -46,10 +52,18 @@ struct GradeOptions {
   std::string json, gradescope, junit, markdown;  // report files
   std::string hidden_visibility = "after_published";  // of hidden cases on Gradescope
   std::string class_dir, out, feedback_dir;       // class batches
+  std::string shard;                              // --shard K/N: this slice of the class
+  bool regrade = false;                           // replace rows already in the gradebook
   int jobs = 0;                                   // cases at once; 0: one per core
   bool all_failures = false;                      // every failing case in full, not the first
 };
 int GradeSubmissions(const std::string& root, const GradeOptions& options);
+
+// `gradebook merge`: the shards' gradebooks joined into `out` (refused if it
+// exists, unless `force`).
+int MergeGradebookFiles(const std::vector<std::string>& inputs, const std::string& out, bool force);
+// The check `test` runs: a small class graded whole and in two shards, merged.
+FixtureTally CheckShardedClass(const std::string& root);
 
 // The student copy (grader/cli/release.h), and the check `test` runs on one.
 int ReleaseKit(const std::string& root, const std::string& out);

@@ -1,18 +1,25 @@
 // `labkit grade`: grades submissions (or a whole class) and writes reports.
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "grader/cli/commands.h"
+#include "grader/cli/class_layout.h"
 #include "grader/cli/console.h"
 #include "grader/cli/grade_pipeline.h"
 #include "grader/cli/public_run.h"
 #include "grader/cli/release.h"
+#include "grader/report/gradebook.h"
 #include "grader/report/report.h"
 #include "grader/report/untrusted_text.h"
 
@@ -20,6 +27,9 @@ namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The files of a Canvas group worth copying: C++ sources and headers.
+constexpr const char* kSourceEndings[] = {".cc", ".cpp", ".cxx", ".h", ".hpp"};
 
 // The labs to grade: all, or those named with --lab.
 std::vector<Lab> SelectLabs(const std::string& root, const std::vector<std::string>& queries) {
@@ -38,6 +48,16 @@ std::vector<Lab> SelectLabs(const std::string& root, const std::vector<std::stri
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!(out << text) || !out.flush()) throw UserError("cannot write " + path);
+}
+
+// A feedback file's name: the submission's key, with nothing a path could
+// read as a folder.
+std::string FeedbackName(const std::string& key) {
+  std::string name = key;
+  for (char& c : name) {
+    if (c == '/' || c == '\0' || static_cast<unsigned char>(c) < 0x20) c = '_';
+  }
+  return name.empty() || name[0] == '.' ? "_" + name : name;
 }
 
 int Workers(int requested) {
@@ -73,59 +93,170 @@ void WriteReports(const std::string& root, const judge::GradeResult& result,
   if (!options.markdown.empty()) WriteFile(options.markdown, report::MarkdownReport(result));
 }
 
-// Every entry of a class folder is one submission: a folder or an archive.
-std::vector<std::string> ClassSubmissions(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw UserError(dir + " is not a folder of submissions");
-  std::vector<std::string> submissions;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name[0] == '.') continue;
-    submissions.push_back(entry.path().string());
+// A Canvas student's C++ files, copied into a folder of their own under the
+// names the student gave them, so the stage reads them like a Gradescope
+// upload (other files, a PDF report, are of no use to it). Only regular
+// files up to the stage's size limit are copied; the rest are named in the
+// returned warnings.
+std::vector<std::string> GatherFiles(const ClassSubmission& submission, const std::string& folder) {
+  std::vector<std::string> warnings;
+  fs::create_directories(folder);
+  for (const auto& [name, path] : submission.files) {
+    const std::string lower = [&] {
+      std::string text = name;
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    }();
+    const bool source = std::any_of(std::begin(kSourceEndings), std::end(kSourceEndings), [&](const char* end) {
+      const std::string ending = end;
+      return lower.size() > ending.size() && lower.compare(lower.size() - ending.size(), ending.size(), ending) == 0;
+    });
+    if (!source || name.find('/') != std::string::npos) continue;
+    const fs::path target = fs::path(folder) / name;
+    const int in = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat info{};
+    std::string refused, contents;
+    if (in < 0 || ::fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
+      refused = "it is not a regular file";
+    } else if (info.st_size > static_cast<off_t>(stage::kMaxSourceBytes)) {
+      refused = "it is " + std::to_string(info.st_size) + " bytes, over the " +
+                std::to_string(stage::kMaxSourceBytes) + "-byte limit for a lab source file";
+    } else if (fs::exists(fs::symlink_status(target))) {
+      refused = "another file of the submission has the same name";
+    } else {
+      char buffer[16384];
+      for (ssize_t got; contents.size() <= stage::kMaxSourceBytes &&
+                        ((got = ::read(in, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR));) {
+        if (got > 0) contents.append(buffer, static_cast<size_t>(got));
+      }
+      if (contents.size() > stage::kMaxSourceBytes) refused = "it grew past the size limit while read";
+    }
+    if (in >= 0) ::close(in);
+    if (refused.empty()) WriteFile(target.string(), contents);
+    if (!refused.empty()) warnings.push_back("refused " + name + ": " + refused);
   }
-  std::sort(submissions.begin(), submissions.end());
-  return submissions;
+  return warnings;
+}
+
+// The host's folders a report must not show: the kit's (paths below it are
+// shown kit-relative) and the one the submissions came from.
+report::HostPaths HostOf(const std::string& root, const std::string& submissions_folder) {
+  report::HostPaths host;
+  std::error_code ignored;
+  for (const fs::path& kit : {fs::absolute(root).lexically_normal(), fs::canonical(root, ignored)}) {
+    if (!kit.empty() && kit != "/") host.kit.push_back(kit.string());
+  }
+  const fs::path from = fs::absolute(submissions_folder).lexically_normal();
+  for (const fs::path& folder : {from, fs::canonical(from, ignored)}) {
+    if (!folder.empty() && folder != "/") host.hidden.push_back(folder.string());
+  }
+  return host;
+}
+
+// Fails before any grading when the gradebook cannot be written where asked.
+void CheckOutFolder(const std::string& out) {
+  const fs::path parent = fs::absolute(out).parent_path();
+  if (!fs::is_directory(parent)) throw UserError("cannot write " + out + ": there is no folder " + parent.string());
 }
 
 int GradeClass(const std::string& root, const GradeOptions& options) {
   if (options.out.empty()) throw UserError("--class needs --out GRADEBOOK.csv");
+  CheckOutFolder(options.out);
+  report::Shard shard;
+  if (!options.shard.empty()) {
+    try {
+      shard = report::ParseShard(options.shard);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(e.what());
+    }
+  }
   std::vector<Lab> labs = SelectLabs(root, options.labs);
   std::vector<std::string> lab_ids;
   for (const Lab& lab : labs) lab_ids.push_back(lab.id);
+  // The gradebook and the feedback may be kept in the class's folder.
+  const ClassListing listing = ListClass(options.class_dir, {options.out, options.feedback_dir});
   report::Gradebook gradebook = report::Gradebook::Open(options.out, lab_ids);
-  std::vector<std::string> submissions = ClassSubmissions(options.class_dir);
-  std::vector<std::string> todo;
-  for (const std::string& path : submissions) {
-    if (!gradebook.Has(fs::path(path).filename().string())) todo.push_back(path);
+
+  // This shard's part of the class, in name order, less the rows done.
+  std::vector<const ClassSubmission*> mine, todo;
+  for (size_t i = 0; i < listing.submissions.size(); ++i) {
+    if (shard.Holds(i)) mine.push_back(&listing.submissions[i]);
   }
-  std::cout << Bold("Grading " + std::to_string(todo.size()) + " of " +
-                    std::to_string(submissions.size()) + " submissions in " + options.class_dir)
-            << (todo.size() < submissions.size() ? " (the others are already in " + options.out + ")"
-                                                 : "")
-            << "\n";
+  for (const ClassSubmission* submission : mine) {
+    if (options.regrade || !gradebook.Has(submission->key)) todo.push_back(submission);
+  }
+  const size_t skipped = mine.size() - todo.size();
+  std::cout << Bold("Grading " + std::to_string(todo.size()) + " of " + std::to_string(mine.size()) +
+                    " submissions in " + options.class_dir)
+            << " (" << listing.layout
+            << (shard.count > 1 ? "; shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+                                      " of " + std::to_string(listing.submissions.size())
+                                : "")
+            << ")\n";
+  if (skipped > 0) {
+    std::cout << "Skipping " << skipped << " already in " << options.out
+              << " (--regrade grades them again)\n";
+  }
+  using report::untrusted::Clean, report::untrusted::Kind;
+  for (const std::string& note : listing.notes) std::cout << Dim("  " + Clean(note, Kind::kLine)) << "\n";
+  if (todo.empty()) {
+    std::cout << "Gradebook: " << options.out << "\n";
+    return kExitOk;
+  }
   if (!options.feedback_dir.empty()) fs::create_directories(options.feedback_dir);
+
+  // Canvas's file groups become folders; every submission is then a path.
+  // Named like the grader's work folders, so that the next grader removes it
+  // if this one is killed.
+  std::string gathered = "/tmp/labkit-grade." + std::to_string(::getpid()) + ".canvas.XXXXXX";
+  if (::mkdtemp(gathered.data()) == nullptr) throw std::runtime_error("cannot create a work folder in /tmp");
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{gathered};
+  std::vector<std::string> paths;
+  std::map<std::string, std::pair<const ClassSubmission*, std::vector<std::string>>> by_path;
+  for (const ClassSubmission* submission : todo) {
+    std::string path = submission->path;
+    std::vector<std::string> warnings;
+    if (path.empty()) {
+      path = gathered + "/" + std::to_string(paths.size());
+      warnings = GatherFiles(*submission, path);
+    }
+    paths.push_back(path);
+    by_path[path] = {submission, warnings};
+  }
+
   Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
+  const report::HostPaths host = HostOf(root, options.class_dir);
   int done = 0;
   // An unreadable submission still gets its row, at zero, with the reason.
-  grader.GradeAll(todo, [&](const std::string& path, judge::GradeResult result) {
-    const std::string name = fs::path(path).filename().string();
-    result.submission = name;
-    gradebook.Append(result);
+  grader.GradeAll(paths, [&](const std::string& path, judge::GradeResult graded) {
+    const auto& [submission, gather_warnings] = by_path.at(path);
+    graded.warnings.insert(graded.warnings.begin(), gather_warnings.begin(), gather_warnings.end());
+    judge::GradeResult result = report::ForStudent(graded, host);
+    result.submission = submission->key;
+    gradebook.Append(result, submission->who, options.regrade);
     if (!options.feedback_dir.empty()) {
-      WriteFile(options.feedback_dir + "/" + name + ".md", report::MarkdownReport(result));
+      WriteFile(options.feedback_dir + "/" + FeedbackName(submission->key) + ".md",
+                report::MarkdownReport(result));
     }
     // The folder's name and a staging warning (an archive entry's name) are
     // the student's: escaped, so they cannot redraw this line or the ones above.
-    using report::untrusted::Clean, report::untrusted::Kind;
-    const std::string warning = result.warnings.empty() ? "" : Clean(result.warnings.front(), Kind::kLine);
-    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(name, Kind::kName) << ": "
-              << result.score << "/" << result.max_score
-              << (warning.empty() ? "" : Dim("  (" + warning + ")")) << "\n" << std::flush;
+    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(submission->key, Kind::kName) << ": "
+              << result.score << "/" << result.max_score << "\n";
+    for (const std::string& warning : result.warnings) {
+      std::cout << Dim("      " + Clean(warning, Kind::kLine)) << "\n";
+    }
+    std::cout << std::flush;
   });
   std::cout << "Gradebook: " << options.out << "\n";
   return kExitOk;
 }
-
 
 // A student copy has no hidden tests: its own labs/ against the public ones.
 int GradePublicOnly(const std::string& root, const GradeOptions& options) {
@@ -164,7 +295,9 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
     }
     return GradeClass(root, options);
   }
-  if (!options.out.empty()) throw UserError("--out goes with --class DIR");
+  if (!options.out.empty() || !options.shard.empty() || options.regrade) {
+    throw UserError("--out, --shard and --regrade go with --class DIR");
+  }
   std::vector<std::string> submissions = options.submissions;
   if (submissions.empty()) submissions.push_back(root + "/labs");  // the working tree's own labs
   bool files = !options.json.empty() || !options.gradescope.empty() || !options.junit.empty() ||
@@ -188,7 +321,8 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
   Grader grader(root, SelectLabs(root, options.labs), Workers(options.jobs));
   bool full = true;
   for (const std::string& submission : submissions) {
-    judge::GradeResult result = grader.Grade(submission);
+    const judge::GradeResult result =
+        report::ForStudent(grader.Grade(submission), HostOf(root, fs::path(submission).parent_path().string()));
     report::TerminalOptions view;
     view.colour = UseColour();
     view.width = TerminalWidth();

@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   const char* root_env = std::getenv("LABKIT_ROOT");
   const std::string root = root_env ? root_env : ".";
 
-  CLI::App app{"labkit: seven labs on the socket API, their tests and their grader."};
+  CLI::App app{"labkit: labs on the socket API, one call at a time, their tests and their grader."};
   app.name("./labkit");
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
@@ -54,6 +54,18 @@ int main(int argc, char** argv) {
       "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
   watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
 
+  bool run_list = false;
+  CLI::App* run = app.add_subcommand(
+      "run", "Build one of a lab's small programs from your own code and run it, so you can "
+             "talk to your code with nc, socat or Python: ./labkit run LAB PROGRAM [ARGS...]");
+  run->add_flag("--list", run_list, "List every lab's programs, one line each.");
+  // LAB PROGRAM and everything after them (--help too) are the program's.
+  run->prefix_command();
+  run->footer("Example: ./labkit run 06 echo-server --port 0\n"
+              "Exit codes: 2 bad usage (an unknown lab or program), 4 the kit did not build, "
+              "5 your code does not compile; once started, the program's own (0 ok, 1 a lab "
+              "function failed, 2 bad arguments, 130 Ctrl-C).");
+
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
 
@@ -72,6 +84,10 @@ int main(int argc, char** argv) {
                  "Only write a student release and check it (no secrets; it builds and works).");
   test->add_flag("--gradescope-only", gradescope_only,
                  "Only make a Gradescope autograder and run it as Gradescope would.");
+  bool shards_only = false;
+  test->add_flag("--shards-only", shards_only,
+                 "Only grade a small class whole and in two shards, and check the merged "
+                 "gradebook equals the whole one.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -93,17 +109,43 @@ int main(int argc, char** argv) {
   grade->add_option("--markdown", grading.markdown,
                     "Write the feedback a student reads, in Markdown, to this file.");
   grade->add_option("--class", grading.class_dir,
-                    "Grade every submission (folder or archive) in this folder.");
+                    "Grade every submission in this folder: each folder or archive, a Gradescope "
+                    "export (submission_metadata.yml names the students) or a Canvas download "
+                    "(each student's files graded together).");
   grade->add_option("--out", grading.out,
-                    "With --class: the gradebook CSV; a batch started again skips the rows "
+                    "With --class: the gradebook CSV (student, name, submission, each lab's score "
+                    "and status, total, max_score); a batch started again skips the rows "
                     "already in it.");
+  grade->add_flag("--regrade", grading.regrade,
+                  "With --class: grade the submissions already in the gradebook again and "
+                  "replace their rows.");
+  grade->add_option("--shard", grading.shard,
+                    "With --class: grade only shard K of N (K from 1). The submissions are "
+                    "sorted by name, and the one at position p (from 0) is in shard p % N + 1. "
+                    "Join the shards' gradebooks with ./labkit gradebook merge.");
   grade->add_option("--feedback", grading.feedback_dir,
                     "With --class: write each submission's Markdown feedback into this folder.");
   grade->add_flag("--all", grading.all_failures,
                   "Show every failing case in full (default: each lab's first; the rest in its table).");
   grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
       ->check(CLI::Range(1, 256));
-  grade->footer("Exit codes: 0 full marks, 1 points lost, 2 bad input, 4 the kit did not build.");
+  grade->footer("Exit codes: 0 full marks (with --class: the batch finished), 1 points lost, "
+                "2 bad input (a missing submission or OUT folder, a bad --shard), 4 the kit did not build.");
+
+  std::vector<std::string> merge_inputs;
+  std::string merge_out;
+  bool merge_force = false;
+  CLI::App* gradebook = app.add_subcommand("gradebook", "Work with class gradebooks.");
+  gradebook->require_subcommand(1);
+  CLI::App* merge = gradebook->add_subcommand(
+      "merge", "Join the gradebooks of a class graded in shards (grade --class DIR --shard K/N) "
+               "into one, its rows sorted by submission. Every input must have the same columns. "
+               "A submission in several inputs keeps the row of the last one named, with a warning.");
+  merge->add_option("GRADEBOOK", merge_inputs, "The shards' gradebook CSV files.")->required();
+  merge->add_option("--out", merge_out, "The merged gradebook to write (refused if it exists).")->required();
+  merge->add_flag("--force", merge_force, "Replace --out if it exists.");
+  merge->footer("Exit codes: 0 merged, 2 bad input (an unreadable input, other columns, a torn row, "
+                "an existing --out without --force, no folder for --out).");
 
   int bench_runs = 5, bench_class = 10;
   bool bench_expunge = false;
@@ -190,8 +232,10 @@ int main(int argc, char** argv) {
     if (*watch) return WatchLab(root, watch_lab);
     if (*hint) return ShowHint(root, hint_lab, hint_reset);
     if (*status) return ShowStatus(root);
-    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only);
+    if (*run) return run_list ? ListLabPrograms(root) : RunLabProgram(root, run->remaining());
+    if (*test) return TestKit(root, runs, fresh, fixtures_only, release_only, gradescope_only, shards_only);
     if (*grade) return GradeSubmissions(root, grading);
+    if (*merge) return MergeGradebookFiles(merge_inputs, merge_out, merge_force);
     if (*release) return ReleaseKit(root, release_out);
     if (*gradescope) return MakeGradescopeAutograder(root, autograder_out, autograder_visibility);
     if (*mutate) return MutateLabs(root, mutating);

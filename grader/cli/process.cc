@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 extern char** environ;
@@ -30,6 +31,35 @@ std::vector<std::string> Environment(const std::vector<std::string>& extra) {
   }
   env.insert(env.end(), extra.begin(), extra.end());
   return env;
+}
+
+// Until `pid` exits, hands each new line written to `out_fd` to `on_line`.
+// False when `timeout_seconds` (if > 0) passed first.
+bool FollowLines(pid_t pid, int out_fd, const std::function<void(const std::string&)>& on_line,
+                 int timeout_seconds) {
+  constexpr int kIntervalMs = 200;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  off_t offset = 0;
+  std::string partial;
+  bool exited = false;
+  while (!exited) {
+    if (timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline) break;
+    pollfd ready{.fd = pidfd, .events = POLLIN, .revents = 0};
+    exited = pidfd < 0 || ::poll(&ready, 1, kIntervalMs) > 0;
+    char buffer[8192];
+    ssize_t n;
+    while ((n = ::pread(out_fd, buffer, sizeof buffer, offset)) > 0) {
+      offset += n;
+      partial.append(buffer, static_cast<size_t>(n));
+    }
+    for (size_t end; (end = partial.find('\n')) != std::string::npos; partial.erase(0, end + 1)) {
+      on_line(partial.substr(0, end));
+    }
+  }
+  if (!partial.empty()) on_line(partial);
+  if (pidfd >= 0) ::close(pidfd);
+  return exited;
 }
 
 // Waits for `pid`; past `timeout_seconds` (if > 0) kills its whole group.
@@ -100,6 +130,11 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     result.exit_code = 127;
     result.output = "cannot run " + argv[0] + ": " + std::strerror(error);
     return result;
+  }
+  if (options.capture && options.on_line &&
+      !FollowLines(pid, out_fd, options.on_line, options.timeout_seconds)) {
+    result.timed_out = true;
+    ::kill(-pid, SIGKILL);
   }
   const int status = Wait(pid, options.timeout_seconds, result.timed_out);
   if (options.capture) {

@@ -1,6 +1,7 @@
 // Runs another program (bazel, a compiler, a test binary) and waits for it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct ProcessOptions {
   std::string cwd;               // run there ("" : here)
   std::vector<std::string> env;  // NAME=VALUE added to (or replacing in) ours
   int timeout_seconds = 0;       // 0: no limit; else the program runs in a group of its own
+  // With capture: called with each line of output as it comes (a few times
+  // a second), so a long build can show its progress while it is kept.
+  std::function<void(const std::string& line)> on_line;
 };
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options);

@@ -37,6 +37,17 @@ TEST(Process, KillsTheProgramAndItsChildrenAtTheTimeLimit) {
   EXPECT_EQ(result.output, "");
 }
 
+TEST(Process, HandsOverEachLineWhileItRunsAndKeepsTheOutput) {
+  ProcessOptions options;
+  options.capture = true;
+  std::vector<std::string> lines;
+  options.on_line = [&lines](const std::string& line) { lines.push_back(line); };
+  ProcessResult result = RunProcess({"/bin/sh", "-c", "echo one; echo two >&2; printf three"}, options);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(lines, (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_EQ(result.output, "one\ntwo\nthree");
+}
+
 TEST(Process, SaysWhenAProgramCannotRun) {
   ProcessResult result = RunProcess({"/nonexistent/labkit-program"}, true);
   EXPECT_EQ(result.exit_code, 127);

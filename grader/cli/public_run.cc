@@ -11,24 +11,6 @@
 namespace labkit::cli {
 namespace {
 
-// Keeps the compiler's words and drops Bazel's own chatter around them.
-std::string CompilerErrors(const std::string& bazel_output) {
-  static const char* const kChatter[] = {"INFO:", "ERROR:", "FAILED:", "Target ", "Use --",
-                                         "Loading", "Analyzing", "[", "  (cd ", "  exec env",
-                                         "  /usr/"};
-  std::istringstream lines(bazel_output);
-  std::string line, kept;
-  int count = 0;
-  while (std::getline(lines, line) && count < 40) {
-    bool chatter = line.rfind("    ", 0) == 0 && line.find('=') != std::string::npos;  // env
-    for (const char* prefix : kChatter) chatter = chatter || line.rfind(prefix, 0) == 0;
-    if (chatter) continue;
-    kept += "  " + line + "\n";
-    ++count;
-  }
-  return kept;
-}
-
 // The compiler's warnings about the student's files in a build's output.
 // Bazel prints them only when it compiles a file, so they are kept in
 // .labkit/ and shown again for as long as the files stay unchanged.
@@ -110,6 +92,23 @@ PublicRun BuildAndRun(const std::string& root, const Lab& lab,
 }
 
 }  // namespace
+
+std::string CompilerErrors(const std::string& bazel_output) {
+  static const char* const kChatter[] = {"INFO:", "ERROR:", "FAILED:", "Target ", "Use --",
+                                         "Loading", "Analyzing", "[", "  (cd ", "  exec env",
+                                         "  /usr/"};
+  std::istringstream lines(bazel_output);
+  std::string line, kept;
+  int count = 0;
+  while (std::getline(lines, line) && count < 40) {
+    bool chatter = line.rfind("    ", 0) == 0 && line.find('=') != std::string::npos;  // env
+    for (const char* prefix : kChatter) chatter = chatter || line.rfind(prefix, 0) == 0;
+    if (chatter) continue;
+    kept += "  " + line + "\n";
+    ++count;
+  }
+  return kept;
+}
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab) {
   return BuildAndRun(root, lab, {"//labs/" + lab.id + ":public_test"},

@@ -31,6 +31,10 @@ struct PublicRun {
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab);
 
+// The compiler's first lines in a failed Bazel build's output, without
+// Bazel's own chatter around them (check's and run's compile errors).
+std::string CompilerErrors(const std::string& bazel_output);
+
 // The names (Suite.Case) of the lab's public cases, read from its
 // public_test.cc: the cases every student has.
 std::vector<std::string> PublicCaseNames(const std::string& root, const Lab& lab);

@@ -1,8 +1,14 @@
 #include "grader/cli/release.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <regex>
 #include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/process.h"
@@ -49,7 +55,88 @@ std::set<std::string> MeaningfulLines(const fs::path& file) {
   return lines;
 }
 
+// A step id of the workflow: "lab-06-send-recv". The reporter reads each
+// step's result from the variable ID_RESULTS, upper-cased.
+std::string StepId(const Lab& lab) {
+  std::string id = "lab-" + lab.id;
+  std::replace(id.begin(), id.end(), '_', '-');
+  return id;
+}
+
+// A YAML scalar in double quotes (JSON's string syntax is YAML's too).
+std::string Quoted(const std::string& text) { return nlohmann::json(text).dump(); }
+
 }  // namespace
+
+CasePoints PointsOfCases(const std::string& text, const std::string& path) {
+  static const std::regex kTest(R"(\bTEST\()"), kPoints(R"(^\{[^}]*\.points\s*=\s*(\d+))");
+  const auto tests = std::distance(std::sregex_iterator(text.begin(), text.end(), kTest),
+                                   std::sregex_iterator());
+  CasePoints found;
+  for (size_t at = text.find("RunCase("); at != std::string::npos; at = text.find("RunCase(", at + 1)) {
+    const std::string options = text.substr(at + 8, 200);
+    if (options.empty() || options[0] != '{') continue;
+    std::smatch match;
+    found.points += std::regex_search(options, match, kPoints) ? std::stoi(match[1].str()) : 1;
+    ++found.cases;
+  }
+  if (found.cases != tests) {
+    throw std::runtime_error(path + " has " + std::to_string(tests) + " TEST cases but " +
+                             std::to_string(found.cases) + " RunCase({...}): cannot read its points");
+  }
+  return found;
+}
+
+int PublicPoints(const std::string& root, const Lab& lab) {
+  const std::string path = root + "/labs/" + lab.id + "/public_test.cc";
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return PointsOfCases({std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}, path).points;
+}
+
+std::string ClassroomWorkflow(const std::string& root) {
+  std::ostringstream out;
+  out << "# GitHub Classroom autograding, written by `./labkit release` from labs/labs.json.\n"
+         "# One graded step per lab: `./labkit check NN` exits 0 only when every public\n"
+         "# case of the lab passes, and the step is then worth the lab's public points\n"
+         "# (the points `./labkit check NN` and `./labkit grade` show). The runner's user\n"
+         "# is not root, and ./labkit installs its Debian packages only as root, so the\n"
+         "# kit runs under sudo, which needs no password on GitHub's runners.\n"
+         "name: Autograding Tests\n"
+         "'on':\n- push\n- workflow_dispatch\n- repository_dispatch\n"
+         "permissions:\n  checks: write\n  actions: read\n  contents: read\n"
+         "jobs:\n"
+         "  run-autograding-tests:\n"
+         "    runs-on: ubuntu-24.04\n"  // its bazel-bootstrap is 4.2.3, as the kit needs
+         "    if: github.actor != 'github-classroom[bot]'\n"
+         "    steps:\n"
+         "    - name: Checkout code\n"
+         "      uses: actions/checkout@v4\n"
+         "    - name: Install the kit's packages and build its command line\n"
+         "      run: sudo ./labkit list\n";
+  const std::vector<Lab> labs = LoadCatalog(root);
+  std::string runners, results;
+  for (const Lab& lab : labs) {
+    const std::string id = StepId(lab), name = Quoted("Lab " + lab.number + ": " + lab.title);
+    out << "    - name: " << name << "\n"
+        << "      id: " << id << "\n"
+        << "      uses: classroom-resources/autograding-command-grader@v1\n"
+        << "      with:\n"
+        << "        test-name: " << name << "\n"
+        << "        command: sudo ./labkit check " << lab.number << "\n"
+        << "        timeout: 10\n"  // minutes; the first lab also builds GoogleTest
+        << "        max-score: " << PublicPoints(root, lab) << "\n";
+    std::string variable = id + "_RESULTS";
+    std::transform(variable.begin(), variable.end(), variable.begin(), ::toupper);
+    results += "        " + variable + ": \"${{steps." + id + ".outputs.result}}\"\n";
+    runners += (runners.empty() ? "" : ",") + id;
+  }
+  out << "    - name: Autograding Reporter\n"
+         "      uses: classroom-resources/autograding-grading-reporter@v1\n"
+         "      env:\n"
+      << results << "      with:\n        runners: " << runners << "\n";
+  return out.str();
+}
 
 const std::vector<std::string>& ReleasedPaths() {
   static const std::vector<std::string> kPaths = {
@@ -72,12 +159,18 @@ void WriteRelease(const std::string& root, const std::string& out) {
     throw UserError("there is no folder " + target.parent_path().string() + " to put " + out + " in");
   }
   if (IsStudentRelease(root)) throw UserError("this is already a student copy: release from the instructor's kit");
+  const std::string workflow = ClassroomWorkflow(root);  // before any file is written
   fs::create_directory(target);
   for (const std::string& path : ReleasedPaths()) {
     fs::create_directories((target / path).parent_path());
     fs::copy(fs::path(root) / path, target / path, fs::copy_options::recursive);
   }
   fs::copy_file(fs::path(root) / "grader/release/README.md", target / "README.md");
+  fs::create_directories((target / kClassroomWorkflow).parent_path());
+  std::ofstream workflow_file(target / kClassroomWorkflow);
+  if (!(workflow_file << workflow) || !workflow_file.flush()) {
+    throw std::runtime_error("cannot write " + (target / kClassroomWorkflow).string());
+  }
 
   // A repository of its own: one commit, none of the kit's history.
   const std::string dir = target.string();

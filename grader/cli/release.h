@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "grader/cli/catalog.h"
+
 namespace labkit::cli {
 
 // The kit's paths, files or folders, that a release copies.
@@ -28,5 +30,25 @@ std::vector<std::string> FindLeaks(const std::string& out, const std::vector<std
 
 // Whether this tree is a student release (no hidden tests, no solutions).
 bool IsStudentRelease(const std::string& root);
+
+// Where a release keeps its GitHub Classroom workflow.
+inline constexpr const char* kClassroomWorkflow = ".github/workflows/classroom.yml";
+
+// The cases of a test source and their points: each RunCase({...})'s
+// `.points`, 1 where it names none (harness::CaseOptions). Throws
+// std::runtime_error, naming `path`, when a TEST is not a RunCase({...}).
+struct CasePoints {
+  int cases = 0, points = 0;
+};
+CasePoints PointsOfCases(const std::string& text, const std::string& path);
+
+// A lab's public points, as `check` and the copy's `grade` report them:
+// PointsOfCases of its public_test.cc.
+int PublicPoints(const std::string& root, const Lab& lab);
+
+// The GitHub Classroom workflow of a release, from labs/labs.json: one
+// graded step per lab (`sudo ./labkit check NN`, worth the lab's public
+// points, all or nothing), then the reporter that sums them.
+std::string ClassroomWorkflow(const std::string& root);
 
 }  // namespace labkit::cli

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "grader/cli/catalog.h"
+#include "grader/cli/process.h"
 
 namespace labkit::cli {
 namespace {
@@ -64,5 +65,93 @@ TEST(Release, KnowsAStudentCopyByWhatItLacks) {
   EXPECT_FALSE(IsStudentRelease(copy));
 }
 
+std::string g_classroom_check;  // argv[1]: grader/cli/classroom_check.py
+
+// A kit of two labs whose public tests are worth 3 (2 + a case that names
+// no points, so 1) and 4 points.
+std::string TwoLabKit(const std::string& name) {
+  const std::string kit = Dir(name);
+  Write(kit + "/labs/labs.json", R"({"labs": [
+    {"id": "01_socket", "title": "socket(): ask", "files": ["socket_lab.cc"], "handout": "h1.md"},
+    {"id": "06_send_recv", "title": "send and recv", "files": ["send_recv_lab.cc"], "handout": "h6.md"}]})");
+  Write(kit + "/labs/01_socket/public_test.cc",
+        "TEST(Socket, A) {\n  RunCase({.points = 2}, [](Script& s) {});\n}\n"
+        "TEST(Socket, B) {\n  RunCase({.timeout_ms = 5000}, [](Script& s) {});\n}\n");
+  Write(kit + "/labs/06_send_recv/public_test.cc",
+        "TEST(SendRecv, A) {\n  RunCase({.points = 4, .timeout_ms = 9000}, [](Script& s) {});\n}\n");
+  return kit;
+}
+
+// classroom_check.py on `workflow`: its exit code and output.
+ProcessResult CheckWorkflow(const std::string& kit, const std::string& workflow) {
+  Write(kit + "/classroom.yml", workflow);
+  ProcessOptions options;
+  options.capture = true;
+  options.timeout_seconds = 60;
+  return RunProcess({"/usr/bin/python3", g_classroom_check, kit + "/classroom.yml", kit + "/labs/labs.json"},
+                    options);
+}
+
+TEST(Release, PublicPointsAreTheCasesPointsWithOneForACaseThatNamesNone) {
+  const std::string kit = TwoLabKit("points");
+  const std::vector<Lab> labs = LoadCatalog(kit);
+  EXPECT_EQ(PublicPoints(kit, labs[0]), 3);
+  EXPECT_EQ(PublicPoints(kit, labs[1]), 4);
+  Write(kit + "/labs/06_send_recv/public_test.cc", "TEST(SendRecv, A) {\n  RunTheCaseSomeOtherWay();\n}\n");
+  EXPECT_THROW(PublicPoints(kit, labs[1]), std::runtime_error);
+}
+
+TEST(Release, TheClassroomWorkflowHasAStepPerLabWorthItsPublicPoints) {
+  const std::string kit = TwoLabKit("workflow");
+  const std::string workflow = ClassroomWorkflow(kit);
+  EXPECT_NE(workflow.find("runs-on: ubuntu-24.04\n"), std::string::npos);
+  EXPECT_NE(workflow.find("command: sudo ./labkit check 01\n        timeout: 10\n        max-score: 3\n"),
+            std::string::npos) << workflow;
+  EXPECT_NE(workflow.find("command: sudo ./labkit check 06\n        timeout: 10\n        max-score: 4\n"),
+            std::string::npos) << workflow;
+  EXPECT_NE(workflow.find("LAB-06-SEND-RECV_RESULTS: \"${{steps.lab-06-send-recv.outputs.result}}\""),
+            std::string::npos) << workflow;
+  EXPECT_NE(workflow.find("runners: lab-01-socket,lab-06-send-recv\n"), std::string::npos) << workflow;
+
+  const ProcessResult parsed = CheckWorkflow(kit, workflow);
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.output;
+  EXPECT_NE(parsed.output.find(R"("command": "sudo ./labkit check 06", "timeout_minutes": 10, "max_score": 4)"),
+            std::string::npos) << parsed.output;
+}
+
+TEST(Release, TheWorkflowCheckNamesWhatDisagreesWithTheCatalogue) {
+  const std::string kit = TwoLabKit("broken");
+  const std::string good = ClassroomWorkflow(kit);
+  auto without = [&](const std::string& text) {
+    std::string changed = good;
+    const size_t at = changed.find(text);
+    EXPECT_NE(at, std::string::npos) << text;
+    return at == std::string::npos ? changed : changed.erase(at, text.size());
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {without("        timeout: 10\n"), "step lab-01-socket: timeout None is not 1 to 60 minutes"},
+      {without("        LAB-01-SOCKET_RESULTS: \"${{steps.lab-01-socket.outputs.result}}\"\n"),
+       "the reporter's env LAB-01-SOCKET_RESULTS is None"},
+      {without(",lab-06-send-recv"), "the reporter's runners are ['lab-01-socket']"},
+      {without("    runs-on: ubuntu-24.04\n"), "runs on None, not ubuntu-24.04"},
+  };
+  for (const auto& [workflow, problem] : cases) {
+    const ProcessResult parsed = CheckWorkflow(kit, workflow);
+    EXPECT_EQ(parsed.exit_code, 1) << problem;
+    EXPECT_NE(parsed.output.find(problem), std::string::npos) << parsed.output;
+  }
+  // A lab added to the catalogue after the workflow was written.
+  Write(kit + "/labs/labs.json", R"({"labs": [{"id": "01_socket"}, {"id": "06_send_recv"}, {"id": "08_poll"}]})");
+  const ProcessResult stale = CheckWorkflow(kit, good);
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_NE(stale.output.find("labs/labs.json wants one per lab, in order"), std::string::npos) << stale.output;
+}
+
 }  // namespace
 }  // namespace labkit::cli
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  if (argc > 1) labkit::cli::g_classroom_check = argv[1];
+  return RUN_ALL_TESTS();
+}

@@ -32,9 +32,11 @@ std::string KindOf(const std::string& label) {
 }  // namespace
 
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
-            bool gradescope_only) {
-  if (release_only || gradescope_only) {
-    FixtureTally part = release_only ? CheckRelease(root) : CheckGradescopeAutograder(root);
+            bool gradescope_only, bool shards_only) {
+  if (release_only || gradescope_only || shards_only) {
+    FixtureTally part = release_only      ? CheckRelease(root)
+                        : gradescope_only ? CheckGradescopeAutograder(root)
+                                          : CheckShardedClass(root);
     std::cout << part.passed << " passed, " << part.failed << " failed\n";
     return part.failed == 0 ? kExitOk : kExitTestsFailed;
   }
@@ -91,6 +93,11 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, b
     FixtureTally gradescope = CheckGradescopeAutograder(root);
     passed += gradescope.passed;
     failed += gradescope.failed;
+    // A small class graded whole and in shards, the shards merged.
+    std::cout << "\n" << Bold("class shards") << " (a class of 3, graded twice)\n";
+    FixtureTally shards = CheckShardedClass(root);
+    passed += shards.passed;
+    failed += shards.failed;
   }
   // A closing line CI reads: N passed, N failed.
   std::cout << passed << " passed, " << failed << " failed\n";

@@ -7,10 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 #include <utility>
 
-#include "grader/report/report.h"
+#include "grader/report/gradebook.h"
 #include "grader/report/untrusted_text.h"
 
 namespace labkit::report {
@@ -25,49 +26,6 @@ std::string NameCell(const std::string& submission) {
 
 std::runtime_error IoError(const std::string& what, const std::string& path) {
   return std::runtime_error("gradebook " + path + ": " + what + ": " + std::strerror(errno));
-}
-
-// RFC 4180 records of `text`, and where the last complete one ends: a record
-// is complete only once its line end, outside quotes, has been read. Bytes
-// after that are a row a killed run did not finish writing.
-struct Parsed {
-  std::vector<std::vector<std::string>> records;
-  size_t complete = 0;
-};
-
-Parsed ParseCsv(const std::string& text) {
-  Parsed parsed;
-  std::vector<std::string> record;
-  std::string field;
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quoted) {
-      if (c != '"') {
-        field += c;
-      } else if (i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else {
-        quoted = false;
-      }
-    } else if (c == '"' && field.empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      record.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
-      if (c == '\r') ++i;
-      record.push_back(std::move(field));
-      field.clear();
-      parsed.records.push_back(std::move(record));
-      record.clear();
-      parsed.complete = i + 1;
-    } else {
-      field += c;
-    }
-  }
-  return parsed;
 }
 
 std::string Join(const std::vector<std::string>& fields) {
@@ -92,6 +50,58 @@ void AppendLine(int fd, const std::string& line, const std::string& path) {
 
 }  // namespace
 
+namespace internal {
+
+ParsedCsv ParseCsv(const std::string& text) {
+  ParsedCsv parsed;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c != '"') {
+        field += c;
+      } else if (i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == '"' && field.empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n' || (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      record.push_back(std::move(field));
+      field.clear();
+      parsed.records.push_back(std::move(record));
+      parsed.starts.push_back(start);
+      record.clear();
+      parsed.complete = start = i + 1;
+    } else {
+      field += c;
+    }
+  }
+  return parsed;
+}
+
+}  // namespace internal
+
+std::vector<std::string> GradebookHeader(const std::vector<std::string>& lab_ids) {
+  std::vector<std::string> header = {"student", "name", "submission"};
+  for (const std::string& id : lab_ids) {
+    header.push_back(id);
+    header.push_back(id + "_status");
+  }
+  header.push_back("total");
+  header.push_back("max_score");
+  return header;
+}
+
 std::string Gradebook::FormatRow(const std::vector<std::string>& fields) {
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) out += (i > 0 ? "," : "") + untrusted::CsvField(fields[i]);
@@ -99,15 +109,12 @@ std::string Gradebook::FormatRow(const std::vector<std::string>& fields) {
 }
 
 Gradebook Gradebook::Open(const std::string& path, const std::vector<std::string>& lab_ids) {
-  std::vector<std::string> header = {"submission"};
-  header.insert(header.end(), lab_ids.begin(), lab_ids.end());
-  header.push_back("total");
-  header.push_back("max_score");
+  const std::vector<std::string> header = GradebookHeader(lab_ids);
 
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError("cannot open", path);
   // From here on `book` owns fd and closes it if anything below throws.
-  Gradebook book(path, lab_ids, fd, {});
+  Gradebook book(path, lab_ids, fd);
   // Two batches appending to one gradebook would each grade what the other
   // is grading; the second is refused while the first holds the lock.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -127,13 +134,14 @@ Gradebook Gradebook::Open(const std::string& path, const std::vector<std::string
     text.append(buffer, static_cast<size_t>(n));
     at += n;
   }
-  Parsed parsed = ParseCsv(text);
+  internal::ParsedCsv parsed = internal::ParseCsv(text);
 
   if (!parsed.records.empty() && parsed.records[0] != header) {
     throw std::runtime_error("gradebook " + path + " has the columns [" + Join(parsed.records[0]) +
                              "], but this batch writes [" + Join(header) +
                              "]: use a new gradebook file, or grade the same labs");
   }
+  const size_t submission_column = 2;
   for (size_t r = 1; r < parsed.records.size(); ++r) {
     const std::vector<std::string>& row = parsed.records[r];
     if (row.size() == 1 && row[0].empty()) continue;  // a blank line
@@ -142,8 +150,11 @@ Gradebook Gradebook::Open(const std::string& path, const std::vector<std::string
                                std::to_string(row.size()) + " fields, the header " +
                                std::to_string(header.size()) + "; fix or move the file");
     }
-    book.submissions_.insert(row[0]);
+    const size_t end = r + 1 < parsed.starts.size() ? parsed.starts[r + 1] : parsed.complete;
+    book.rows_.push_back({row[submission_column], text.substr(parsed.starts[r], end - parsed.starts[r])});
+    book.keys_.insert(row[submission_column]);
   }
+  book.header_line_ = FormatRow(header) + "\n";
   // Only a file known to be this batch's gradebook is changed.
   if (parsed.complete < text.size()) {
     // The torn row goes: the file keeps only rows that were written whole.
@@ -151,19 +162,20 @@ Gradebook Gradebook::Open(const std::string& path, const std::vector<std::string
       throw IoError("cannot drop the unfinished last row", path);
     }
   }
-  if (parsed.records.empty()) AppendLine(fd, FormatRow(header) + "\n", path);
+  if (parsed.records.empty()) AppendLine(fd, book.header_line_, path);
   return book;
 }
 
-Gradebook::Gradebook(std::string path, std::vector<std::string> lab_ids, int fd,
-                     std::set<std::string> submissions)
-    : path_(std::move(path)), lab_ids_(std::move(lab_ids)), fd_(fd), submissions_(std::move(submissions)) {}
+Gradebook::Gradebook(std::string path, std::vector<std::string> lab_ids, int fd)
+    : path_(std::move(path)), lab_ids_(std::move(lab_ids)), fd_(fd) {}
 
 Gradebook::Gradebook(Gradebook&& other) noexcept
     : path_(std::move(other.path_)),
       lab_ids_(std::move(other.lab_ids_)),
       fd_(std::exchange(other.fd_, -1)),
-      submissions_(std::move(other.submissions_)) {}
+      header_line_(std::move(other.header_line_)),
+      rows_(std::move(other.rows_)),
+      keys_(std::move(other.keys_)) {}
 
 Gradebook& Gradebook::operator=(Gradebook&& other) noexcept {
   if (this != &other) {
@@ -171,7 +183,9 @@ Gradebook& Gradebook::operator=(Gradebook&& other) noexcept {
     path_ = std::move(other.path_);
     lab_ids_ = std::move(other.lab_ids_);
     fd_ = std::exchange(other.fd_, -1);
-    submissions_ = std::move(other.submissions_);
+    header_line_ = std::move(other.header_line_);
+    rows_ = std::move(other.rows_);
+    keys_ = std::move(other.keys_);
   }
   return *this;
 }
@@ -181,24 +195,67 @@ Gradebook::~Gradebook() {
 }
 
 bool Gradebook::Has(const std::string& submission) const {
-  return submissions_.count(NameCell(submission)) > 0;
+  return keys_.count(NameCell(submission)) > 0;
 }
 
-void Gradebook::Append(const GradeResult& result) {
-  if (Has(result.submission)) return;
+void Gradebook::Append(const GradeResult& result, const Submitter& who, bool replace) {
+  const std::string key = NameCell(result.submission);
+  if (keys_.count(key) > 0 && !replace) return;
+  using untrusted::Clean, untrusted::Kind;
   // FormatRow neutralises every field, so the file holds NameCell's form.
-  std::vector<std::string> row = {untrusted::Clean(result.submission, untrusted::Kind::kName)};
+  std::vector<std::string> fields = {Clean(who.student, Kind::kName), Clean(who.name, Kind::kName),
+                                     Clean(result.submission, Kind::kName)};
   for (const std::string& id : lab_ids_) {
-    int score = 0;  // a lab the result does not have scores nothing
+    int score = 0;  // a lab the result does not have scores nothing, and is missing
+    LabOutcome outcome = LabOutcome::kMissing;
     for (const GradedLab& lab : result.labs) {
-      if (lab.id == id && lab.status == "ok") score = lab.score;
+      if (lab.id != id) continue;
+      outcome = OutcomeOf(lab);
+      if (lab.status == "ok") score = lab.score;
     }
-    row.push_back(std::to_string(score));
+    fields.push_back(std::to_string(score));
+    fields.push_back(OutcomeName(outcome));
   }
-  row.push_back(std::to_string(result.score));
-  row.push_back(std::to_string(result.max_score));
-  AppendLine(fd_, FormatRow(row) + "\n", path_);
-  submissions_.insert(NameCell(result.submission));
+  fields.push_back(std::to_string(result.score));
+  fields.push_back(std::to_string(result.max_score));
+  const std::string line = FormatRow(fields) + "\n";
+  if (keys_.count(key) == 0) {
+    AppendLine(fd_, line, path_);
+    rows_.push_back({key, line});
+    keys_.insert(key);
+    return;
+  }
+  for (Row& row : rows_) {
+    if (row.key == key) row.line = line;
+  }
+  Rewrite();
+}
+
+// The whole file again, beside the old one, then renamed over it. The new
+// file is locked before it takes the old one's name, so no other batch can
+// open it unlocked in between.
+void Gradebook::Rewrite() {
+  const std::string temporary = path_ + ".new." + std::to_string(::getpid());
+  int fd = ::open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError("cannot create", temporary);
+  std::string text = header_line_;
+  for (const Row& row : rows_) text += row.line;
+  try {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) throw IoError("cannot lock", temporary);
+    AppendLine(fd, text, temporary);
+    if (::rename(temporary.c_str(), path_.c_str()) != 0) throw IoError("cannot replace", path_);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    throw;
+  }
+  const std::string folder = std::filesystem::absolute(path_).parent_path().string();
+  if (int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);  // the rename itself survives a crash
+    ::close(dir);
+  }
+  ::close(fd_);
+  fd_ = fd;
 }
 
 }  // namespace labkit::report

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "grader/report/report.h"
+#include "grader/report/gradebook.h"
 #include "grader/report/sample_result.h"
 
 namespace labkit::report {
@@ -17,7 +17,12 @@ namespace {
 using testing::SampleResult;
 
 const std::vector<std::string> kLabs = {"01_socket", "03_listen", "04_accept", "05_connect"};
-const std::string kHeader = "submission,01_socket,03_listen,04_accept,05_connect,total,max_score\n";
+const std::string kHeader =
+    "student,name,submission,01_socket,01_socket_status,03_listen,03_listen_status,04_accept,"
+    "04_accept_status,05_connect,05_connect_status,total,max_score\n";
+// SampleResult's cells after the name: a lab that passed, one with a case that
+// timed out, one that did not build and one that is missing.
+const std::string kCells = ",5,ok,2,timeout,0,build_failed,0,missing,7,25";
 
 // A fresh path in the test's scratch directory.
 std::string TempPath(const std::string& name) {
@@ -52,7 +57,7 @@ TEST(Gradebook, ANewFileGetsTheHeaderAndEachAppendOneRow) {
     book.Append(Named("alice"));
   }
   // The lab that did not build and the missing lab score 0.
-  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+  EXPECT_EQ(Read(path), kHeader + ",,alice" + kCells + "\n");
 }
 
 TEST(Gradebook, ReopeningKnowsTheRowsAndNeverDuplicatesOne) {
@@ -69,33 +74,33 @@ TEST(Gradebook, ReopeningKnowsTheRowsAndNeverDuplicatesOne) {
   EXPECT_FALSE(book.Has("carol"));
   book.Append(Named("alice"));  // already there: nothing is written
   book.Append(Named("carol"));
-  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\nbob,5,2,0,0,7,25\ncarol,5,2,0,0,7,25\n");
+  EXPECT_EQ(Read(path), kHeader + ",,alice" + kCells + "\n,,bob" + kCells + "\n,,carol" + kCells + "\n");
 }
 
 TEST(Gradebook, DropsATornLastRowAndRewritesTheFileWithoutIt) {
   std::string path = TempPath("torn.csv");
-  Write(path, kHeader + "alice,5,2,0,0,7,25\nbob,5,2,0");
+  Write(path, kHeader + ",,alice" + kCells + "\n,,bob,5,ok,2");
   {
     Gradebook book = Gradebook::Open(path, kLabs);
     EXPECT_TRUE(book.Has("alice"));
     EXPECT_FALSE(book.Has("bob"));
   }
-  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+  EXPECT_EQ(Read(path), kHeader + ",,alice" + kCells + "\n");
 }
 
 TEST(Gradebook, ARowTornInsideAQuotedNewlineIsTornToo) {
   std::string path = TempPath("torn_quoted.csv");
   // The newline inside the quotes does not end the row.
-  Write(path, kHeader + "alice,5,2,0,0,7,25\n\"two\nlines");
+  Write(path, kHeader + ",,alice" + kCells + "\n,,\"two\nlines");
   Gradebook book = Gradebook::Open(path, kLabs);
   EXPECT_FALSE(book.Has("two\nlines"));
   EXPECT_FALSE(book.Has("two"));
-  EXPECT_EQ(Read(path), kHeader + "alice,5,2,0,0,7,25\n");
+  EXPECT_EQ(Read(path), kHeader + ",,alice" + kCells + "\n");
 }
 
 TEST(Gradebook, ATornHeaderIsWrittenAgain) {
   std::string path = TempPath("torn_header.csv");
-  Write(path, "submission,01_so");
+  Write(path, "student,name,submission,01_so");
   Gradebook book = Gradebook::Open(path, kLabs);
   EXPECT_EQ(Read(path), kHeader);
 }
@@ -112,7 +117,7 @@ TEST(Gradebook, QuotesNamesWithCommasQuotesAndNewlinesAndReadsThemBack) {
   Gradebook book = Gradebook::Open(path, kLabs);
   for (const std::string& name : names) EXPECT_TRUE(book.Has(name)) << name;
   EXPECT_FALSE(book.Has("Doe"));
-  EXPECT_NE(Read(path).find("\"Doe, Jane\",5,2,0,0,7,25\n"), std::string::npos);
+  EXPECT_NE(Read(path).find("\"Doe, Jane\"" + kCells + "\n"), std::string::npos);
 }
 
 TEST(Gradebook, NoSubmissionNameBecomesAFormulaOrAControl) {
@@ -127,11 +132,11 @@ TEST(Gradebook, NoSubmissionNameBecomesAFormulaOrAControl) {
     for (const std::string& name : names) book.Append(Named(name));
   }
   std::string text = Read(path);
-  EXPECT_NE(text.find("\n\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",5,2,0,0,7,25\n"),
+  EXPECT_NE(text.find("\n,,\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"" + kCells + "\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("\nesc\\x1b[2K\\rbell\\x07,5,2"), std::string::npos) << text;
-  EXPECT_NE(text.find("\nrtl\\u{202e}cod.exe,"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n,,esc\\x1b[2K\\rbell\\x07,5,ok"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n,,rtl\\u{202e}cod.exe,"), std::string::npos) << text;
   // Only the line ends are controls; every row is one line.
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
@@ -169,7 +174,7 @@ TEST(Gradebook, RefusesAFileWrittenForOtherLabs) {
 
 TEST(Gradebook, RefusesARowWithTheWrongNumberOfFields) {
   std::string path = TempPath("short_row.csv");
-  Write(path, kHeader + "alice,5\n");
+  Write(path, kHeader + ",,alice,5\n");
   EXPECT_THROW(Gradebook::Open(path, kLabs), std::runtime_error);
 }
 
@@ -188,7 +193,7 @@ TEST(Gradebook, AResumedBatchEndsWithEveryRowOnce) {
     book.Append(Named("s2"));
   }
   // Killed while writing s3's row.
-  std::ofstream(path, std::ios::app | std::ios::binary) << "s3,5,2";
+  std::ofstream(path, std::ios::app | std::ios::binary) << ",,s3,5,ok";
   {
     Gradebook book = Gradebook::Open(path, kLabs);
     for (const std::string& name : batch) {
@@ -196,8 +201,64 @@ TEST(Gradebook, AResumedBatchEndsWithEveryRowOnce) {
     }
   }
   std::string rows = Read(path);
-  EXPECT_EQ(rows, kHeader + "s1,5,2,0,0,7,25\ns2,5,2,0,0,7,25\ns3,5,2,0,0,7,25\n" +
-                      "s4,5,2,0,0,7,25\ns5,5,2,0,0,7,25\n");
+  std::string expected = kHeader;
+  for (const std::string& name : batch) expected += ",," + name + kCells + "\n";
+  EXPECT_EQ(rows, expected);
+}
+
+TEST(Gradebook, EachLabHasAStatusSoAMissingLabAFailedBuildAndARealZeroDiffer) {
+  std::string path = TempPath("statuses.csv");
+  GradeResult result = Named("sub_1");
+  // 01_socket: built and ran, every case failed on an expectation: a real zero.
+  result.labs[0].score = 0;
+  for (GradedCase& c : result.labs[0].cases) c.status = "failed", c.score = 0;
+  // 03_listen: a crash outranks nothing worse than itself; a machine error
+  // outranks the timeout already there.
+  result.labs[1].cases[0].status = "machine_error";
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    book.Append(result, {"12345", "Doe, Jane"});
+  }
+  EXPECT_EQ(Read(path), kHeader + "12345,\"Doe, Jane\",sub_1,0,ok,2,machine_error,0,build_failed,0,"
+                                  "missing,7,25\n");
+}
+
+TEST(Gradebook, OutcomesComeFromTheCasesWorstFirst) {
+  GradedLab lab = testing::Lab("02_bind", "Bind", 0, 4, "ok");
+  lab.cases = {testing::Case("A", 0, 2, "failed"), testing::Case("B", 0, 2, "failed")};
+  lab.cases[0].failure = lab.cases[1].failure = "expected ok, got ENOSYS";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "not_started");
+  lab.cases[1].failure = "expected 3, got 4";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "ok");
+  lab.cases[0].status = "exited_early";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "crashed");
+  lab.cases[1].status = "timed_out";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "timeout");
+  lab.status = "build_failed";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "build_failed");
+  lab.status = "missing";
+  EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "missing");
+}
+
+TEST(Gradebook, ReplacingARowRewritesTheFileWithTheRowInItsPlace) {
+  std::string path = TempPath("regrade.csv");
+  {
+    Gradebook book = Gradebook::Open(path, kLabs);
+    book.Append(Named("alice"));
+    book.Append(Named("bob"));
+  }
+  Gradebook book = Gradebook::Open(path, kLabs);
+  GradeResult better = Named("alice");
+  better.score = 9;
+  book.Append(better);  // without replace: kept as it was
+  EXPECT_EQ(Read(path), kHeader + ",,alice" + kCells + "\n,,bob" + kCells + "\n");
+  book.Append(better, {"7", "Alice"}, true);
+  EXPECT_EQ(Read(path), kHeader + "7,Alice,alice,5,ok,2,timeout,0,build_failed,0,missing,9,25\n,,bob" +
+                            kCells + "\n");
+  // The new file is still this batch's: another is refused, appends land in it.
+  EXPECT_THROW(Gradebook::Open(path, kLabs), std::runtime_error);
+  book.Append(Named("carol"));
+  EXPECT_NE(Read(path).find("\n,,carol" + kCells + "\n"), std::string::npos);
 }
 
 }  // namespace

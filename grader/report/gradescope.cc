@@ -1,6 +1,7 @@
 // The Gradescope view (results.json, as the autograder specification at
 // gradescope-autograders.readthedocs.io/en/latest/specs/ describes it) and a
 // validator for the fields that specification defines.
+#include <algorithm>
 #include <set>
 
 #include "grader/report/report.h"
@@ -24,18 +25,39 @@ std::string LabProblem(const GradedLab& lab) {
   return "The lab has no cases.";
 }
 
-std::string CaseOutput(const GradedLab& lab, const GradedCase& c) {
+// A lab's build errors are shown once, in its first test; each lab's first
+// failing case in full, the others by their reason alone.
+std::string CaseOutput(const GradedLab& lab, const GradedCase& c, bool first_of_lab, bool first_failing,
+                       const std::string& first_number) {
   if (lab.status != "ok") {
     std::string out = c.reason.empty() ? "" : Line(c.reason) + "\n";
     out += LabProblem(lab) + "\n";
-    if (!lab.detail.empty()) out += "\n" + Text(lab.detail);
+    if (!first_of_lab) return out + "(Test " + first_number + " says why.)\n";
+    if (!lab.detail.empty()) out += "\n" + Text(FirstLines(lab.detail, kCompilerLines));
     return out;
   }
   if (c.passed()) return "";
   std::string out = Line(c.reason.empty() ? StatusLabel(c.status) : c.reason) + "\n";
+  if (c.status == "not_run" || first_number.empty()) return out;
+  if (!first_failing) return out + "(Only the lab's first failing case, test " + first_number +
+                             ", is shown in full.)\n";
   std::string detail = CaseDetailText(c, kWidth, false);
   if (!detail.empty()) out += "\n" + detail;
   return out;
+}
+
+// The outputs together in at most kFeedbackBytes: each is cut, in order, to
+// what the ones before it left.
+void CapOutputs(nlohmann::json& results) {
+  size_t left = kFeedbackBytes;
+  auto cap = [&left](nlohmann::json& field) {
+    const std::string text = field.get<std::string>();
+    const std::string kept = CapBytes(text, std::max<size_t>(left, 128));
+    left -= std::min(left, kept.size());
+    field = kept;
+  };
+  cap(results["output"]);
+  for (nlohmann::json& test : results["tests"]) cap(test["output"]);
 }
 
 nlohmann::json Test(std::string name, std::string number, int score, int max_score, bool passed,
@@ -77,23 +99,31 @@ nlohmann::json GradescopeReport(const GradeResult& model, const GradescopeVisibi
       // Nothing ran: one test carries the lab's points and says why.
       int score = lab.status == "ok" ? lab.score : 0;
       std::string output = LabProblem(lab) + "\n";
-      if (!lab.detail.empty()) output += "\n" + Text(lab.detail);
+      if (!lab.detail.empty()) output += "\n" + Text(FirstLines(lab.detail, kCompilerLines));
       tests.push_back(Test(Line(lab.id), number, score, lab.max_score,
                            lab.status == "ok" && score == lab.max_score, output, "visible"));
       continue;
     }
+    const std::string first_number = number + ".1";
+    std::string first_failing_number;
     for (size_t i = 0; i < lab.cases.size(); ++i) {
       const GradedCase& c = lab.cases[i];
+      const bool failing = !c.passed() && c.status != "not_run";
+      const bool first_failing = failing && first_failing_number.empty();
+      if (first_failing) first_failing_number = number + "." + std::to_string(i + 1);
       bool passed = lab.status == "ok" && c.passed();
       // The raw model's names: the sanitised ones may differ from the kit's.
       const std::string key = model.labs[l].id + "/" + model.labs[l].cases[i].name;
       const std::string seen_by = visibility.public_cases.count(key) ? "visible"
                                                                     : visibility.hidden_visibility;
       tests.push_back(Test(Line(lab.id) + " / " + Line(c.name), number + "." + std::to_string(i + 1),
-                           CaseScore(lab, c), c.max_score, passed, CaseOutput(lab, c), seen_by));
+                           CaseScore(lab, c), c.max_score, passed,
+                           CaseOutput(lab, c, i == 0, first_failing,
+                                      lab.status == "ok" ? first_failing_number : first_number),
+                           seen_by));
     }
   }
-  return {
+  nlohmann::json results = {
       {"score", result.score},
       {"output", Summary(result)},
       {"output_format", "text"},
@@ -101,6 +131,8 @@ nlohmann::json GradescopeReport(const GradeResult& model, const GradescopeVisibi
       {"stdout_visibility", "hidden"},
       {"tests", std::move(tests)},
   };
+  CapOutputs(results);
+  return results;
 }
 
 std::vector<std::string> ValidateGradescope(const nlohmann::json& results) {

@@ -104,27 +104,56 @@ void Lab(const GradedLab& lab, std::string& out) {
   out += " (" + Fraction(lab.score, lab.max_score) + ")\n\n";
   if (lab.status == "build_failed") {
     out += "**The lab did not build**, so its cases did not run. The compiler's first errors:\n\n" +
-           Fenced(lab.detail);
+           Fenced(FirstLines(lab.detail, kCompilerLines));
   } else if (lab.status == "missing") {
     out += "**The lab is missing** from the submission.\n\n" + (lab.detail.empty() ? "" : Fenced(lab.detail));
   } else if (lab.status != "ok") {
     out += "**" + Inline(StatusLabel(lab.status)) + "**\n\n" + Fenced(lab.detail);
   }
   if (lab.cases.empty()) return;
-  if (lab.status != "ok") out += "\n";
+  if (lab.status != "ok") {  // a line per case would only say "not run" again and again
+    out += "\nIts " + std::to_string(lab.cases.size()) + " cases did not run.\n";
+    return;
+  }
   out += "| Case | Score | Status | Reason |\n|---|---:|---|---|\n";
   for (const GradedCase& c : lab.cases) {
     out += "| " + Inline(c.name) + " | " + Fraction(CaseScore(lab, c), c.max_score) + " | " +
            StatusText(c.status) + " | " + Inline(c.reason) + " |\n";
   }
-  if (lab.status != "ok") return;
   if (NotStarted(lab)) {
     out += "\n**" + std::string(kNotStartedNote) + ".**\n";
     return;
   }
+  // The first failing case in full; the table above has a line for each other.
+  int failing = 0;
   for (const GradedCase& c : lab.cases) {
-    if (!c.passed() && c.status != "not_run") FailingCase(c, out);
+    if (c.passed() || c.status == "not_run") continue;
+    if (failing++ == 0) FailingCase(c, out);
   }
+  if (failing > 1) {
+    out += "\n*" + std::to_string(failing - 1) + " more failing case" + (failing > 2 ? "s" : "") +
+           ": see the table above (only the first is shown in full).*\n";
+  }
+}
+
+// At most kFeedbackBytes, cut at a line end; a fence left open is closed.
+std::string Capped(const std::string& out) {
+  if (out.size() <= kFeedbackBytes) return out;
+  std::string cut = CapBytes(out, kFeedbackBytes - 64);
+  std::string open_fence;
+  size_t start = 0;
+  const size_t marker = cut.rfind('\n', cut.size() - 2);  // the "… N more lines cut" line
+  for (size_t end; start < marker && (end = cut.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = cut.substr(start, end - start);
+    const bool fence = line.size() >= 3 && line.find_first_not_of('`') == std::string::npos;
+    if (fence && open_fence.empty()) {
+      open_fence = line;
+    } else if (fence && line == open_fence) {
+      open_fence.clear();
+    }
+  }
+  if (open_fence.empty()) return cut;
+  return cut.substr(0, marker + 1) + open_fence + "\n\n" + cut.substr(marker + 1);
 }
 
 }  // namespace
@@ -145,7 +174,7 @@ std::string MarkdownReport(const GradeResult& model) {
     for (const std::string& warning : result.warnings) out += "- " + Inline(warning) + "\n";
   }
   if (!result.isolation.empty()) out += "\n*Isolation: " + Inline(result.isolation) + "*\n";
-  return out;
+  return Capped(out);
 }
 
 }  // namespace labkit::report

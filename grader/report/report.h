@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -77,47 +78,42 @@ std::string JunitReport(const GradeResult& result);
 // failed expectation and the output in fenced blocks.
 std::string MarkdownReport(const GradeResult& result);
 
-// A class gradebook in CSV, one row per submission, that a batch can resume:
-// rows already in the file are known (Has), a row is appended whole or not at
-// all as far as a later Open can tell.
-//   submission,<lab ids...>,total,max_score
-// A lab's cell is its score; a lab that did not build or is missing is 0.
-// The submission's cell is its name escaped to one line, and never a formula:
-// "=HYPERLINK(...)" is written as "'=HYPERLINK(...)".
-class Gradebook {
- public:
-  // Opens or creates the file. A torn last row (a killed run wrote it only in
-  // part) is dropped and the file truncated to its complete rows. Throws
-  // std::runtime_error if the file cannot be read or written, is not a
-  // gradebook, or its header names other labs than `lab_ids`.
-  static Gradebook Open(const std::string& path, const std::vector<std::string>& lab_ids);
+// ---- Feedback a student reads ------------------------------------------------
 
-  Gradebook(Gradebook&& other) noexcept;
-  Gradebook& operator=(Gradebook&& other) noexcept;
-  Gradebook(const Gradebook&) = delete;
-  Gradebook& operator=(const Gradebook&) = delete;
-  ~Gradebook();
-
-  // Whether the gradebook already holds a row for `submission` (the name as
-  // given: it is compared in the form the file holds it).
-  bool Has(const std::string& submission) const;
-  // Appends the result's row: one write() on an O_APPEND descriptor, then
-  // fsync. Does nothing if the submission already has a row, so a resumed
-  // batch never duplicates one. Throws std::runtime_error on an I/O error.
-  void Append(const GradeResult& result);
-
-  // One CSV record, each field untrusted::CsvField (formula-neutralised, in
-  // RFC 4180 quoting), without the line end.
-  static std::string FormatRow(const std::vector<std::string>& fields);
-
- private:
-  Gradebook(std::string path, std::vector<std::string> lab_ids, int fd,
-            std::set<std::string> submissions);
-
-  std::string path_;
-  std::vector<std::string> lab_ids_;
-  int fd_ = -1;
-  std::set<std::string> submissions_;
+// Where the grading ran, so that a student's feedback can leave it out.
+struct HostPaths {
+  std::vector<std::string> kit;     // the kit's folders: a path below one is shown kit-relative
+  std::vector<std::string> hidden;  // other folders of the host (the class's): shown as "…/"
 };
+// `text` without what a student must not see of the host: the given
+// folders; Bazel's output tree (shown kit-relative); any other path under
+// /root, /home, /proc or /autograder ("<host path>"), a /tmp
+// folder's random name ("/tmp/…/sock"); lines Bazel prints about itself
+// (INFO:, ERROR:, Target //..., progress) and the environment (NAME=value),
+// unless the text is not a tool's output (`tool_output` false: what a case
+// printed, whose lines are the student's own).
+std::string ScrubHost(std::string_view text, const HostPaths& host, bool tool_output = true);
+// The model with every text field a student reads passed through ScrubHost:
+// the build's messages and the warnings as a tool's output, the cases' text
+// for paths only.
+GradeResult ForStudent(const GradeResult& result, const HostPaths& host);
+// The first `max_lines` lines of `text`, then "… N more lines cut".
+std::string FirstLines(const std::string& text, size_t max_lines);
+// `text` in at most about `max_bytes`, cut at a line end, then "… N more lines cut".
+std::string CapBytes(const std::string& text, size_t max_bytes);
+// The size of a student's feedback in all (the Markdown report; the outputs
+// of a Gradescope results.json together), and the compiler's lines shown.
+inline constexpr size_t kFeedbackBytes = 64 * 1024;
+inline constexpr size_t kCompilerLines = 40;
+
+// How a lab ended, in one word, for the gradebook and the summaries: the
+// lab's status and its cases' statuses read once, here. Worst first: a lab
+// that is missing or did not build ran no case; among labs that ran, a case
+// stopped by the grading machine outranks a timeout, a timeout a crash (or an
+// early exit), and a crash an untouched skeleton ("not_started").
+enum class LabOutcome { kOk, kNotStarted, kCrashed, kTimeout, kMachineError, kBuildFailed, kMissing };
+LabOutcome OutcomeOf(const GradedLab& lab);
+// "ok", "not_started", "crashed", "timeout", "machine_error", "build_failed", "missing".
+const char* OutcomeName(LabOutcome outcome);
 
 }  // namespace labkit::report

@@ -162,3 +162,36 @@ bool NotStarted(const GradedLab& lab) {
 }
 
 }  // namespace labkit::report::internal
+
+namespace labkit::report {
+
+LabOutcome OutcomeOf(const GradedLab& lab) {
+  if (lab.status == "missing") return LabOutcome::kMissing;
+  if (lab.status != "ok") return LabOutcome::kBuildFailed;
+  bool machine = false, timeout = false, crashed = false;
+  for (const GradedCase& c : lab.cases) {
+    machine = machine || c.status == "machine_error";
+    timeout = timeout || c.status == "timed_out";
+    crashed = crashed || c.status == "crashed" || c.status == "exited_early";
+  }
+  if (machine) return LabOutcome::kMachineError;
+  if (timeout) return LabOutcome::kTimeout;
+  if (crashed) return LabOutcome::kCrashed;
+  if (internal::NotStarted(lab)) return LabOutcome::kNotStarted;
+  return LabOutcome::kOk;
+}
+
+const char* OutcomeName(LabOutcome outcome) {
+  switch (outcome) {
+    case LabOutcome::kOk: return "ok";
+    case LabOutcome::kNotStarted: return "not_started";
+    case LabOutcome::kCrashed: return "crashed";
+    case LabOutcome::kTimeout: return "timeout";
+    case LabOutcome::kMachineError: return "machine_error";
+    case LabOutcome::kBuildFailed: return "build_failed";
+    case LabOutcome::kMissing: return "missing";
+  }
+  return "?";
+}
+
+}  // namespace labkit::report

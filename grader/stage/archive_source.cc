@@ -189,6 +189,19 @@ class ArchiveSource : public Source {
     return absent;
   }
 
+  std::vector<std::string> LooseSources() override {
+    std::vector<std::string> names;
+    const bool wrapped = one_top_ && any_nested_;
+    for (const std::string& path : loose_) {
+      const size_t slash = path.find('/');
+      if (slash == std::string::npos && !wrapped) names.push_back(path);
+      if (slash != std::string::npos && wrapped && path.compare(0, slash, first_top_) == 0) {
+        names.push_back(path.substr(slash + 1));
+      }
+    }
+    return names;
+  }
+
  private:
   [[noreturn]] void ThrowBroken() {
     if (!stop_reason_.empty()) throw StageError(stop_reason_);
@@ -263,7 +276,13 @@ class ArchiveSource : public Source {
     NoteTopLevel(path.parts);
     std::string joined = Join(path.parts);
     if (IsSymlink(entry) && IsWantedFolder(joined)) links_.insert(joined);
-    if (IsWanted(joined)) entries_[joined] = ReadEntry(entry, joined);  // the last copy wins, as tar does
+    if (IsWanted(joined)) {
+      entries_[joined] = ReadEntry(entry, joined);  // the last copy wins, as tar does
+    } else if (IsLooseSource(path.parts) && (loose_.count(joined) != 0 || loose_.size() < kMaxLooseSources)) {
+      // A lab file named almost right, maybe: kept for stage.cc to match.
+      loose_.insert(joined);
+      entries_[joined] = ReadEntry(entry, joined);
+    }
   }
 
   // Reads what is left of the current entry, counting it, rather than let
@@ -296,6 +315,12 @@ class ArchiveSource : public Source {
   std::string Unwrapped(const std::string& path) const {
     std::string prefix = first_top_ + "/";
     return path.compare(0, prefix.size(), prefix) == 0 ? path.substr(prefix.size()) : "";
+  }
+
+  // A source file at the top, or one folder down (the wrapper, if the
+  // archive turns out to have one).
+  bool IsLooseSource(const std::vector<std::string>& parts) const {
+    return (parts.size() == 1 || (parts.size() == 2 && parts[0] == first_top_)) && IsSourceName(parts.back());
   }
 
   bool IsWanted(const std::string& path) const {
@@ -352,6 +377,7 @@ class ArchiveSource : public Source {
   ArchivePtr archive_;  // declared after file_fd_: freed before it is closed
   std::map<std::string, Lookup> entries_;  // entries at a wanted path, by normalised path
   std::set<std::string> links_;            // symlink entries at a wanted folder
+  std::set<std::string> loose_;            // source files at the top or in the wrapper, by path
   std::string first_top_;                  // first path component of the first entry
   bool one_top_ = true;                    // every entry shares first_top_
   bool any_nested_ = false;                // some entry lies below a top-level folder

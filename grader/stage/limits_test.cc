@@ -106,7 +106,7 @@ TEST_F(LimitsTest, TheTimeLimitStopsAFolder) {
   EXPECT_EQ(StageErrorOf(Submission(""), limits), Limit(Submission(""), "0 s"));
 }
 
-// A folder is never listed, so what lies beside the labs costs nothing: 10
+// A folder with every lab file is never listed, so what lies beside the labs costs nothing: 10
 // path steps stage both labs from a folder of 2000 files and a deep nest.
 TEST_F(LimitsTest, AFolderCostsItsRubricPathsNotItsSize) {
   WriteFile(Submission("labs/01_socket/socket_lab.cc"), "int Socket() { return 3; }\n");

@@ -16,6 +16,12 @@ namespace labkit::stage::internal {
 // What a submission may be, for messages refusing anything else.
 inline constexpr char kAccepted[] = "a folder or a .zip, .tar or .tar.gz (.tgz) archive";
 
+// Loose source files considered for "did you mean"; the folder entries read
+// to find them, at most.
+inline constexpr size_t kMaxLooseSources = 32;
+inline constexpr size_t kMaxLooseListing = 1000;
+bool IsSourceName(const std::string& name);
+
 // StageLimits applied to one submission, its clock started on construction.
 class Budget {
  public:
@@ -50,6 +56,11 @@ class Source {
   virtual ~Source() = default;
   // `relative` is "labs/<id>/<file>" or "<id>/<file>".
   virtual Lookup Find(const std::string& relative) = 0;
+  // The C++ source files (.cc, .cpp, .cxx, any case) at the top of the
+  // submission (below its one wrapper folder, in an archive), at most
+  // kMaxLooseSources of them, for a lab file named almost right. Find() looks
+  // each up by its name.
+  virtual std::vector<std::string> LooseSources() = 0;
   // Refusals noticed while opening (an archive's ../ and absolute paths).
   std::vector<std::string> opening_warnings;
 };

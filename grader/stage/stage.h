@@ -61,7 +61,10 @@ struct StageLimits {
 // and is empty). Symlinks, paths with "..", absolute paths, device files and
 // oversized files are never followed or extracted; each is reported in
 // warnings, and a rubric file refused that way counts as missing.
-// A folder is never listed: only the rubric's candidate paths are looked up.
+// A folder is not listed, only the rubric's candidate paths are looked up,
+// unless a rubric file is found nowhere: then the names at its top (at most
+// 1000 of them) are read for a lab file named almost right (name_match.h),
+// graded as that file when the match is unique, with a "did you mean" warning.
 // Throws StageError when the submission does not exist, cannot be read, or
 // goes over `limits`.
 StageResult StageSubmission(const std::string& submission, const std::vector<RubricLab>& rubric,

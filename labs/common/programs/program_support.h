@@ -1,0 +1,93 @@
+// Shared by the labs' programs (`./labkit run LAB PROGRAM`): each one is a
+// thin main() around your lab functions, so that you can talk to your own
+// code with nc, socat or Python. Nothing here does a lab's work.
+#pragma once
+
+#include <getopt.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "labs/common/sys_result.h"
+
+namespace labkit::programs {
+
+// Where a lab function lives, for the message when it fails.
+struct LabStep {
+  const char* function;  // "ListenInet"
+  const char* file;      // "labs/03_listen/listen_lab.cc"
+  int step;              // the TODO(step N) that writes it
+};
+
+// "EADDRINUSE (Address already in use)".
+inline std::string DescribeErrno(int error) {
+  const char* name = strerrorname_np(error);
+  return std::string(name ? name : "errno " + std::to_string(error)) + " (" +
+         std::strerror(error) + ")";
+}
+
+// Prints why `where` failed and exits with status 1. ENOSYS is what the
+// skeletons return: that step is still a TODO.
+[[noreturn]] inline void Fail(const LabStep& where, int error) {
+  std::fprintf(stderr, "%s failed: %s", where.function, DescribeErrno(error).c_str());
+  if (error == ENOSYS) {
+    std::fprintf(stderr, ": finish step %d in %s first", where.step, where.file);
+  }
+  std::fprintf(stderr, "\n");
+  std::exit(1);
+}
+
+// Reports a failure that ends one connection or one datagram, not the
+// program; a step still to write (ENOSYS) ends the program.
+inline void Complain(const LabStep& where, int error) {
+  if (error == ENOSYS) Fail(where, error);
+  std::fprintf(stderr, "%s failed: %s\n", where.function, DescribeErrno(error).c_str());
+}
+
+// The value of a lab call that must succeed; otherwise Fail().
+template <typename T>
+T Must(const SysResult<T>& result, const LabStep& where) {
+  if (!result.ok()) Fail(where, result.error());
+  return result.value();
+}
+
+// Prints a usage error (and the usage) and exits with status 2. getopt_long
+// has said what is wrong with an option already: `problem` is "" then.
+[[noreturn]] inline void UsageError(const char* usage, const std::string& problem) {
+  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
+  std::fprintf(stderr, "%s", usage);
+  std::exit(2);
+}
+
+// A port from the command line: 0 to 65535, digits only.
+inline uint16_t ParsePort(const char* usage, const char* text) {
+  char* end = nullptr;
+  errno = 0;
+  const long port = std::strtol(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || errno != 0 || port < 0 || port > 65535) {
+    UsageError(usage, std::string("not a port (0 to 65535): '") + text + "'");
+  }
+  return static_cast<uint16_t>(port);
+}
+
+// A socket file the program made: removed when Ctrl-C (or kill) stops it,
+// so the next run finds the path free.
+inline char g_socket_file[128];
+inline void RemoveSocketFileAndExit(int signal_number) {
+  if (g_socket_file[0] != '\0') ::unlink(g_socket_file);
+  ::_exit(128 + signal_number);
+}
+inline void RemoveOnExit(const std::string& path) {
+  std::snprintf(g_socket_file, sizeof g_socket_file, "%s", path.c_str());
+  struct sigaction action {};
+  action.sa_handler = RemoveSocketFileAndExit;
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal_number, &action, nullptr);
+}
+
+}  // namespace labkit::programs
