@@ -182,6 +182,33 @@ start listener_03 --ip ::1 --port 0 --backlog 4
 PORT="$(port_of "$READY")"
 timeout "$LIMIT" nc -z ::1 "$PORT" && pass "nc -z connects to a listener that never accepts" || fail "nc -z to listener"
 
+echo "== lab 08 line-server: nc and python3 at once, then Ctrl-C through the stop pipe"
+start line_server_08 --port 0 --unix "$T/line.sock"
+PORT="$(port_of "$READY")"
+[[ "$READY" == "listening on 127.0.0.1:$PORT and unix:$T/line.sock" ]] || fail "line-server's first line: $READY"
+LINE_PID="${PIDS[-1]}"
+answer="$(printf 'hello\n' | timeout "$LIMIT" nc -N 127.0.0.1 "$PORT")"
+[[ "$answer" == "5 olleh" ]] && pass "nc over IPv4: $answer" || fail "nc to line-server heard '$answer'"
+timeout "$LIMIT" python3 - "$T/line.sock" "$PORT" <<'PY' && pass "python3: a line split over two sends, while another client waits" || fail "python3 clients of line-server"
+import socket, sys
+idle = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+idle.sendall(b"half a li")  # an unfinished line must not stall the others
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"ab")
+s.sendall(b"cd\n")
+s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    chunk = s.recv(100)
+    if not chunk: break
+    got += chunk
+sys.exit(0 if got == b"4 dcba\n" else 1)
+PY
+kill -INT "$LINE_PID"
+wait "$LINE_PID" && pass "Ctrl-C stops line-server (exit 0)" || fail "line-server after Ctrl-C exited $?"
+grep -q "^stopped: 3 clients, 2 lines answered" "$ERRORS" && pass "it reports 3 clients, 2 lines" || fail "line-server's last words: $(cat "$ERRORS")"
+
 echo "== lab 02 bind: the address is taken, but nobody listens"
 start bind_02 --port 0
 PORT="$(port_of "$READY")"
