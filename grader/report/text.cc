@@ -171,8 +171,16 @@ std::string FitToWidth(std::string_view text, size_t width) {
   while (!text.empty()) {
     const size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
-    const size_t indent = std::min(line.find_first_not_of(' '), width / 2) + 2;
-    if (line.find_first_not_of(' ') == std::string_view::npos || internal::Width(line) <= width) {
+    // "hint:     text" continues under its text; other lines two columns in.
+    const size_t lead = line.find_first_not_of(' ');
+    const size_t colon = line.find(": ", lead);
+    size_t indent = lead + 2;
+    if (colon != std::string_view::npos && colon - lead <= 12 &&
+        line.substr(lead, colon - lead).find(' ') == std::string_view::npos) {
+      indent = line.find_first_not_of(' ', colon + 1);
+    }
+    indent = std::min(indent, width / 2);
+    if (lead == std::string_view::npos || internal::Width(line) <= width) {
       out.append(line);
     } else {
       // Rows lose the space they broke after.

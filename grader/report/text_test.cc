@@ -42,12 +42,16 @@ TEST(FitToWidth, WrapsLongLinesAtTokensAndIndentsTheirContinuation) {
   EXPECT_EQ(fitted,
             "short line\n"
             "    hint: ENOSYS is the\n"
-            "      skeleton's placeholder:\n"
-            "      finish step one");
+            "          skeleton's\n"
+            "          placeholder: finish\n"
+            "          step one");
   for (size_t at = 0, end; at < fitted.size(); at = end + 1) {
     end = std::min(fitted.find('\n', at), fitted.size());
     EXPECT_LE(Width(std::string_view(fitted).substr(at, end - at)), 30u);
   }
+  // A line with no label continues two columns past its indent.
+  EXPECT_EQ(FitToWidth("  Edit labs/02_bind/bind_lab.cc and read the handout", 34),
+            "  Edit labs/02_bind/bind_lab.cc\n    and read the handout");
   // Lines that fit, empty lines and a final newline are kept as they are.
   EXPECT_EQ(FitToWidth("a\n\nb\n", 30), "a\n\nb\n");
 }
