@@ -6,9 +6,14 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/public_run.h"
+#include "grader/report/report.h"
 
 namespace labkit::cli {
 namespace {
+
+// Text cut to the terminal's width at token boundaries (TIOCGWINSZ, else
+// $COLUMNS, else 100), as `grade` does.
+std::string Fit(const std::string& text) { return report::FitToWidth(text, TerminalWidth()); }
 
 // The exit code of a run without case results: whose build failed.
 int ExitCodeOf(const PublicRun& run) {
@@ -23,12 +28,12 @@ int ExitCodeOf(const PublicRun& run) {
 bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
   if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {
     std::cout << Red("Your code in labs/" + lab.id + "/ does not compile yet.")
-              << " The compiler said:\n" << run.compiler_errors;
+              << " The compiler said:\n" << Fit(run.compiler_errors);
     return true;
   }
   if (run.outcome == PublicRun::Outcome::kKitDoesNotBuild) {
     std::cout << Red("The kit itself did not build; your code is not the cause.")
-              << " Bazel said:\n" << run.compiler_errors;
+              << " Bazel said:\n" << Fit(run.compiler_errors);
     return true;
   }
   if (run.outcome == PublicRun::Outcome::kNoReport) {
@@ -36,7 +41,7 @@ bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
                      std::to_string(run.exit_code) + ").")
               << " Code that runs outside a test case, such as a global object's\n"
               << "constructor, may have called exit() or crashed. The last thing printed was:\n"
-              << run.last_output;
+              << Fit(run.last_output);
     return true;
   }
   return false;
@@ -77,7 +82,7 @@ int CheckOneLab(const std::string& root, const Lab& lab, bool all) {
   const PublicRun run = RunPublicTests(root, lab);
   if (!run.compiler_warnings.empty()) {
     std::cout << Bold("The compiler warns about your code") << " (-Wall -Wextra; each warning "
-              << "is worth a look):\n" << run.compiler_warnings << "\n";
+              << "is worth a look):\n" << Fit(run.compiler_warnings) << "\n";
   }
   if (ExplainNoResults(lab, run)) return ExitCodeOf(run);
 
@@ -93,7 +98,7 @@ int CheckOneLab(const std::string& root, const Lab& lab, bool all) {
   int failing = 0;
   for (const auto& c : run.cases) {
     if (!c.passed && (all || failing++ == 0)) {
-      std::cout << "\n" << Red("✗ " + c.name) << "\n" << c.message;
+      std::cout << "\n" << Red("✗ " + c.name) << "\n" << Fit(c.message);
     }
   }
   if (!all && failing > 1) {
@@ -106,8 +111,9 @@ int CheckOneLab(const std::string& root, const Lab& lab, bool all) {
   if (run.passed() == static_cast<int>(run.cases.size())) {
     return ExplainPublicPass(root, lab) ? kExitOk : kExitTestsFailed;
   }
-  std::cout << "Edit labs/" << lab.id << "/" << lab.files.front()
-            << " (the TODOs are numbered by step) and read " << lab.handout << ".\n";
+  std::cout << Fit("Edit labs/" + lab.id + "/" + lab.files.front() +
+                   " (the TODOs are numbered by step) and read " + lab.handout + ".")
+            << "\n";
   return kExitTestsFailed;
 }
 

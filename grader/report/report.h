@@ -40,6 +40,12 @@ inline std::string TerminalReport(const GradeResult& result, bool colour) {
   return TerminalReport(result, options);
 }
 
+// `text` with each line wider than `width` columns wrapped at token
+// boundaries (so AF_UNIX or ENOTSOCK stays whole); a continuation row is
+// indented two columns past its line's own indent. `check` fits its
+// transcripts to the terminal with it.
+std::string FitToWidth(std::string_view text, size_t width);
+
 // Everything in the model as JSON: submission, score, max_score, isolation,
 // warnings, labs[{id, title, score, max_score, status, detail,
 // cases[{name, score, max_score, status, passed, reason, transcript,

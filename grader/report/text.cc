@@ -1,5 +1,6 @@
 // Text helpers shared by the views: widths, cutting and wrapping, and the
 // names of statuses. Escaping hostile text is untrusted_text.h's alone.
+#include <algorithm>
 #include <cctype>
 
 #include "grader/report/report_common.h"
@@ -164,6 +165,41 @@ bool NotStarted(const GradedLab& lab) {
 }  // namespace labkit::report::internal
 
 namespace labkit::report {
+
+std::string FitToWidth(std::string_view text, size_t width) {
+  std::string out;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    // "hint:     text" continues under its text; other lines two columns in.
+    const size_t lead = line.find_first_not_of(' ');
+    const size_t colon = line.find(": ", lead);
+    size_t indent = lead + 2;
+    if (colon != std::string_view::npos && colon - lead <= 12 &&
+        line.substr(lead, colon - lead).find(' ') == std::string_view::npos) {
+      indent = line.find_first_not_of(' ', colon + 1);
+    }
+    indent = std::min(indent, width / 2);
+    if (lead == std::string_view::npos || internal::Width(line) <= width) {
+      out.append(line);
+    } else {
+      // Rows lose the space they broke after.
+      auto trimmed = [](std::string row) { return row.erase(row.find_last_not_of(' ') + 1); };
+      std::vector<std::string> rows = internal::Wrap(line, width, line.size());
+      out += trimmed(rows[0]);
+      // The rest again, at the continuation indent.
+      std::string rest;
+      for (size_t i = 1; i < rows.size(); ++i) rest += rows[i];
+      for (const std::string& row : internal::Wrap(rest, width - indent, rest.size())) {
+        out += "\n" + std::string(indent, ' ') + trimmed(row);
+      }
+    }
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
 
 LabOutcome OutcomeOf(const GradedLab& lab) {
   if (lab.status == "missing") return LabOutcome::kMissing;

@@ -36,6 +36,26 @@ TEST(Width, CutAndWrapCountCodePointsAndMarkWhatWasCut) {
             (std::vector<std::string>{"socket(", "AF_UNIX, ", "SOCK_STREAM)"}));
 }
 
+TEST(FitToWidth, WrapsLongLinesAtTokensAndIndentsTheirContinuation) {
+  const std::string fitted = FitToWidth(
+      "short line\n    hint: ENOSYS is the skeleton's placeholder: finish step one", 30);
+  EXPECT_EQ(fitted,
+            "short line\n"
+            "    hint: ENOSYS is the\n"
+            "          skeleton's\n"
+            "          placeholder: finish\n"
+            "          step one");
+  for (size_t at = 0, end; at < fitted.size(); at = end + 1) {
+    end = std::min(fitted.find('\n', at), fitted.size());
+    EXPECT_LE(Width(std::string_view(fitted).substr(at, end - at)), 30u);
+  }
+  // A line with no label continues two columns past its indent.
+  EXPECT_EQ(FitToWidth("  Edit labs/02_bind/bind_lab.cc and read the handout", 34),
+            "  Edit labs/02_bind/bind_lab.cc\n    and read the handout");
+  // Lines that fit, empty lines and a final newline are kept as they are.
+  EXPECT_EQ(FitToWidth("a\n\nb\n", 30), "a\n\nb\n");
+}
+
 TEST(LabNumber, ComesFromTheIdOrElseThePosition) {
   EXPECT_EQ(LabNumber(testing::Lab("03_listen", "", 0, 0, "ok"), 0), 3);
   EXPECT_EQ(LabNumber(testing::Lab("12_select", "", 0, 0, "ok"), 0), 12);
