@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Times the grader (`./labkit bench` runs this). Every graded submission is
 # the reference with a unique comment added to each lab file, so each grade
-# really compiles its seven files, as a new student's would.
+# really compiles every lab file, as a new student's would.
 #
 #   warm   median wall time of `./labkit grade SUBMISSION` with a warm Bazel
 #          server (the kit itself already built);
-#   floor  median time to do the least any grader must: build the seven
+#   floor  median time to do the least any grader must: build every
 #          student libraries and run each lab's test binary directly on its
 #          library (each case still two processes), no jail, no reference
 #          comparison, no reports;
@@ -52,7 +52,7 @@ new_submission() {  # prints the path of a fresh copy of the reference
 
 grade() { ./labkit grade "$1" --json "$WORK/result.json"; }
 
-floor() {  # build the seven student libraries, run each lab's tests on its own directly
+floor() {  # build every student library, run each lab's tests on its own directly
   local dir="$1" targets=() lab
   for lab in $LABS; do targets+=("@submission//:${lab}_student.so" "//grader/hidden/$lab:graded_tests"); done
   LABKIT_SUBMISSION="$dir" bazel build --noshow_progress "${targets[@]}"

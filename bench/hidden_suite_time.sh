@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times each lab's whole graded suite (public + hidden cases) on the
-# reference, run directly, and their total: the budget is 2 s for all seven.
+# reference, run directly, and their total: the budget is 2 s for all of them.
 # Prints the median of RUNS runs per lab. Usage: bench/hidden_suite_time.sh [RUNS]
 set -euo pipefail
 # shellcheck source=bench/timing.sh
