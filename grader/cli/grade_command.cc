@@ -146,6 +146,8 @@ report::HostPaths HostOf(const std::string& root, const std::string& submissions
   for (const fs::path& kit : {fs::absolute(root).lexically_normal(), fs::canonical(root, ignored)}) {
     if (!kit.empty() && kit != "/") host.kit.push_back(kit.string());
   }
+  // "solutions" has no parent folder to hide (and fs::absolute("") throws).
+  if (submissions_folder.empty()) return host;
   const fs::path from = fs::absolute(submissions_folder).lexically_normal();
   for (const fs::path& folder : {from, fs::canonical(from, ignored)}) {
     if (!folder.empty() && folder != "/") host.hidden.push_back(folder.string());
