@@ -5,8 +5,8 @@
 #
 #   warm   median wall time of `./labkit grade SUBMISSION` with a warm Bazel
 #          server (the kit itself already built);
-#   floor  median time to do the least any grader must: build every
-#          student libraries and run each lab's test binary directly on its
+#   floor  median time to do the least any grader must: build each
+#          student library and run each lab's test binary directly on its
 #          library (each case still two processes), no jail, no reference
 #          comparison, no reports;
 #   cold   one grade after `bazel shutdown` (a new Bazel server), and with

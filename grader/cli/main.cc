@@ -96,7 +96,9 @@ int main(int argc, char** argv) {
   grade->add_option("SUBMISSION", grading.submissions,
                     "A student's repository (with labs/ in it), a folder laid out like labs/ "
                     "(e.g. solutions), or a .zip / .tar / .tar.gz of either. Default: ./labs");
-  grade->add_option("--lab", grading.labs, "Grade only this lab (repeatable): 03, listen, ...");
+  // One lab per --lab, so `--lab 08 SUBMISSION` leaves the submission alone.
+  grade->add_option("--lab", grading.labs, "Grade only this lab (repeatable): 03, listen, ...")
+      ->allow_extra_args(false);
   grade->add_option("--json", grading.json, "Write the result as JSON to this file.");
   grade->add_option("--gradescope", grading.gradescope,
                     "Write a Gradescope results.json to this file.");

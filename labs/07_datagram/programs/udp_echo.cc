@@ -55,19 +55,7 @@ std::vector<UniqueFd> OpenOnLoopback(uint16_t port) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = -1;
-  std::string unix_path;
-  const option options[] = {{"port", required_argument, nullptr, 'p'},
-                            {"unix", required_argument, nullptr, 'u'},
-                            {"help", no_argument, nullptr, 'h'},
-                            {nullptr, 0, nullptr, 0}};
-  for (int c; (c = getopt_long(argc, argv, "", options, nullptr)) != -1;) {
-    if (c == 'p') port = labkit::programs::ParsePort(kUsage, optarg);
-    else if (c == 'u') unix_path = optarg;
-    else if (c == 'h') return std::printf("%s", kUsage), 0;
-    else labkit::programs::UsageError(kUsage, "");
-  }
-  if (optind != argc) labkit::programs::UsageError(kUsage, std::string("unexpected '") + argv[optind] + "'");
+  const auto [port, unix_path] = labkit::programs::ParsePortOrPath(argc, argv, kUsage);
 
   std::vector<UniqueFd> sockets;
   std::string where;

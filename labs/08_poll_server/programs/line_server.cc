@@ -41,19 +41,8 @@ void RequestStop(int) { (void)!::write(stop_write_end, "x", 1); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint16_t port = 0;
-  std::string unix_path;
-  const option options[] = {{"port", required_argument, nullptr, 'p'},
-                            {"unix", required_argument, nullptr, 'u'},
-                            {"help", no_argument, nullptr, 'h'},
-                            {nullptr, 0, nullptr, 0}};
-  for (int c; (c = getopt_long(argc, argv, "", options, nullptr)) != -1;) {
-    if (c == 'p') port = labkit::programs::ParsePort(kUsage, optarg);
-    else if (c == 'u') unix_path = optarg;
-    else if (c == 'h') return std::printf("%s", kUsage), 0;
-    else labkit::programs::UsageError(kUsage, "");
-  }
-  if (optind != argc) labkit::programs::UsageError(kUsage, std::string("unexpected '") + argv[optind] + "'");
+  const auto [given_port, unix_path] = labkit::programs::ParsePortOrPath(argc, argv, kUsage);
+  const uint16_t port = static_cast<uint16_t>(given_port < 0 ? 0 : given_port);
 
   std::vector<UniqueFd> listeners;
   listeners.emplace_back(Must(labkit::lab03::ListenInet("127.0.0.1", port, 64), kListenInet));

@@ -76,6 +76,28 @@ inline uint16_t ParsePort(const char* usage, const char* text) {
   return static_cast<uint16_t>(port);
 }
 
+// The options of the servers that take only --port P, --unix PATH and
+// --help (--help prints `usage` and exits 0; anything else is a usage error).
+struct PortOrPath {
+  int port = -1;          // -1: not given
+  std::string unix_path;  // "": not given
+};
+inline PortOrPath ParsePortOrPath(int argc, char** argv, const char* usage) {
+  PortOrPath given;
+  const option options[] = {{"port", required_argument, nullptr, 'p'},
+                            {"unix", required_argument, nullptr, 'u'},
+                            {"help", no_argument, nullptr, 'h'},
+                            {nullptr, 0, nullptr, 0}};
+  for (int c; (c = getopt_long(argc, argv, "", options, nullptr)) != -1;) {
+    if (c == 'p') given.port = ParsePort(usage, optarg);
+    else if (c == 'u') given.unix_path = optarg;
+    else if (c == 'h') std::printf("%s", usage), std::exit(0);
+    else UsageError(usage, "");
+  }
+  if (optind != argc) UsageError(usage, std::string("unexpected '") + argv[optind] + "'");
+  return given;
+}
+
 // A socket file the program made: removed when Ctrl-C (or kill) stops it,
 // so the next run finds the path free.
 inline char g_socket_file[128];
