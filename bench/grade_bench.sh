@@ -84,7 +84,7 @@ rows=$(($(wc -l <"$WORK/gradebook.csv") - 1))
 [ "$rows" -eq "$class" ] || { echo "grade_bench: the gradebook has $rows rows, not $class" >&2; exit 1; }
 
 echo "warm grade of a full submission (median of $runs): ${warm} s"
-echo "floor: build the 7 student libraries and run each lab's tests on its own, no jail (median of $runs): ${floor_time} s"
+echo "floor: build every student library and run each lab's tests on its own, no jail (median of $runs): ${floor_time} s"
 echo "warm / floor: ${ratio}x"
 echo "cold grade (new Bazel server): ${cold} s"
 $expunge && echo "cold grade after bazel clean --expunge (kit rebuilt too): ${expunged} s"
