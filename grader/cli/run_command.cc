@@ -18,6 +18,7 @@
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
 #include "grader/cli/public_run.h"
+#include "grader/stage/name_match.h"
 
 namespace labkit::cli {
 namespace {
@@ -68,21 +69,6 @@ std::string Normalized(std::string name) {
   return name;
 }
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // The one-line error for a program the lab does not have, with a guess.
 std::string UnknownProgram(const std::string& root, const std::vector<Lab>& labs, const Lab& lab,
                            const std::vector<LabProgram>& programs, const std::string& query) {
@@ -91,7 +77,7 @@ std::string UnknownProgram(const std::string& root, const std::vector<Lab>& labs
   for (const LabProgram& program : programs) {
     const bool close = program.name.find(wanted) != std::string::npos ||
                        wanted.find(program.name) != std::string::npos ||
-                       EditDistance(wanted, program.name) <= 2 ||
+                       stage::EditDistance(wanted, program.name) <= 2 ||
                        wanted.substr(0, 4) == program.name.substr(0, 4);
     if (close) return message + "; did you mean " + program.name + "? (./labkit run --list)";
   }
