@@ -247,10 +247,20 @@ TEST(JudgeAgainstReference, TheVerdictBecomesTheStatus) {
   outcome.verdict = Verdict::kCrashed;
   outcome.reason = "killed by SIGSEGV";
   GradedCase graded = JudgeAgainstReference("Bind.Crash", 2, outcome, {});
-  EXPECT_EQ(graded.status, "crashed");
+  EXPECT_EQ(graded.status, CaseStatus::kCrashed);
   EXPECT_EQ(graded.failure, "");
   EXPECT_EQ(graded.transcript, (Lines{">>> killed by SIGSEGV"}));
   EXPECT_EQ(graded.divergence, 0);
+}
+
+TEST(JudgeAgainstReference, EachVerdictKeepsItsNameAsTheCaseStatus) {
+  for (Verdict verdict : {Verdict::kPassed, Verdict::kFailed, Verdict::kTimedOut, Verdict::kCrashed,
+                          Verdict::kExitedEarly}) {
+    CaseOutcome outcome;
+    outcome.verdict = verdict;
+    EXPECT_STREQ(StatusName(JudgeAgainstReference("A.B", 1, outcome, {}).status),
+                 harness::VerdictName(verdict));
+  }
 }
 
 }  // namespace
