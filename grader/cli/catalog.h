@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "grader/catalog/lab.h"
+
 namespace labkit::cli {
 
 // A mistake in what the user asked for: printed as one line, exit code 2.
@@ -13,14 +15,7 @@ struct UserError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct Lab {
-  std::string id;      // folder name, e.g. "02_bind"
-  std::string number;  // "02"
-  std::string title;
-  std::vector<std::string> files;  // what the student edits, in labs/<id>/
-  std::string handout;
-  int hidden_cases = 0;  // graded cases beyond the public ones (checked by a self-test)
-};
+using catalog::Lab;
 
 std::vector<Lab> LoadCatalog(const std::string& root);
 

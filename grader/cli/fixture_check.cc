@@ -19,8 +19,8 @@
 #include "grader/cli/fixture_graders.h"
 #include "grader/cli/fixture_secrets.h"
 #include "grader/cli/fixture_submissions.h"
-#include "grader/cli/grade_pipeline.h"
 #include "grader/cli/process.h"
+#include "grader/grade/grader.h"
 #include "grader/report/untrusted_text.h"
 #include "grader/run/jail.h"
 #include "grader/run/proc_table.h"
@@ -210,7 +210,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
   const std::vector<Lab> labs = LoadCatalog(root);
   const std::string absolute_root = fs::canonical(root);
   const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  Grader grader(root, labs, workers);
+  grade::Grader grader(root, labs, workers);
   std::cout << "\n" << Bold("labkit test: the grader's fixtures") << Dim("  (" + grader.isolation_note() + ")") << "\n";
   char dir_template[] = "/tmp/labkit-fixtures.XXXXXX";
   if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("cannot create a temp folder");
@@ -279,11 +279,11 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     }
     // A fixture with a case memory limit of its own gets a grader of its own
     // (a smaller limit is reached in time even on a busy machine).
-    std::optional<Grader> own;
+    std::optional<grade::Grader> own;
     if (fixture.contains("case_memory_mib")) {
       own.emplace(root, labs, workers, fixture["case_memory_mib"].get<int64_t>() << 20);
     }
-    Grader& grading = own ? *own : grader;
+    grade::Grader& grading = own ? *own : grader;
     std::vector<std::string> problems;
     const std::string refusal = fixture.value("refused", "");
     try {
@@ -301,7 +301,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
       problems = Problems(fixture, grading.Grade(submission), absolute_root, grading.jailed(),
                           forbidden);
       if (!refusal.empty()) problems.push_back("it was graded, not refused with \"" + refusal + "\"");
-    } catch (const UserError& e) {
+    } catch (const grade::UnreadableSubmission& e) {
       // A submission refused as a whole: the one line the user sees must say why.
       const std::string said = e.what();
       if (refusal.empty() || said.find(refusal) == std::string::npos ||

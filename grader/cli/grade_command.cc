@@ -16,9 +16,9 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/class_layout.h"
 #include "grader/cli/console.h"
-#include "grader/cli/grade_pipeline.h"
 #include "grader/cli/public_run.h"
 #include "grader/cli/release.h"
+#include "grader/grade/grader.h"
 #include "grader/report/gradebook.h"
 #include "grader/report/report.h"
 #include "grader/report/untrusted_text.h"
@@ -232,7 +232,7 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
     by_path[path] = {submission, warnings};
   }
 
-  Grader grader(root, labs, Workers(options.jobs));
+  grade::Grader grader(root, labs, Workers(options.jobs));
   std::cout << Dim(grader.isolation_note()) << "\n";
   const report::HostPaths host = HostOf(root, options.class_dir);
   int done = 0;
@@ -320,11 +320,17 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options) {
       throw UserError("no such submission: " + submission);
     }
   }
-  Grader grader(root, SelectLabs(root, options.labs), Workers(options.jobs));
+  grade::Grader grader(root, SelectLabs(root, options.labs), Workers(options.jobs));
   bool full = true;
   for (const std::string& submission : submissions) {
+    judge::GradeResult graded;
+    try {
+      graded = grader.Grade(submission);
+    } catch (const grade::UnreadableSubmission& e) {
+      throw UserError(e.what());  // the user's to fix: one line, exit code 2
+    }
     const judge::GradeResult result =
-        report::ForStudent(grader.Grade(submission), HostOf(root, fs::path(submission).parent_path().string()));
+        report::ForStudent(graded, HostOf(root, fs::path(submission).parent_path().string()));
     report::TerminalOptions view;
     view.colour = UseColour();
     view.width = TerminalWidth();

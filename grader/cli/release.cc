@@ -142,8 +142,8 @@ const std::vector<std::string>& ReleasedPaths() {
   static const std::vector<std::string> kPaths = {
       "labkit",        "WORKSPACE",      ".bazelrc",       "BUILD",        ".gitignore",
       "third_party",   "labs",           "handouts",       "grader/BUILD", "grader/lab_suite.bzl",
-      "grader/build",  "grader/cli",     "grader/harness", "grader/judge", "grader/mutate",
-      "grader/report", "grader/run",     "grader/stage",
+      "grader/build",  "grader/catalog", "grader/cli",     "grader/grade", "grader/harness",
+      "grader/judge",  "grader/mutate",  "grader/report",  "grader/run",   "grader/stage",
   };
   return kPaths;
 }

@@ -2,6 +2,7 @@
 // hides, and not the lines a lab's public files share with the solution.
 #include "grader/cli/release.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -145,6 +146,30 @@ TEST(Release, TheWorkflowCheckNamesWhatDisagreesWithTheCatalogue) {
   const ProcessResult stale = CheckWorkflow(kit, good);
   EXPECT_EQ(stale.exit_code, 1);
   EXPECT_NE(stale.output.find("labs/labs.json wants one per lab, in order"), std::string::npos) << stale.output;
+}
+
+// The copy builds the CLI, so it needs every grader package the CLI's
+// targets name (grader/cli/BUILD, in this test's data): a package added
+// there and not to ReleasedPaths would break every student's first build.
+TEST(Release, HoldsEveryGraderPackageTheCommandLineIsBuiltFrom) {
+  std::ifstream in("grader/cli/BUILD");
+  ASSERT_TRUE(in) << "grader/cli/BUILD is not in the test's data";
+  const std::string build((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<std::string>& released = ReleasedPaths();
+  int named = 0;
+  for (size_t at = build.find("\"//grader/"); at != std::string::npos;
+       at = build.find("\"//grader/", at + 1)) {
+    const size_t line = build.rfind('\n', at) + 1;
+    if (build.substr(line, at - line).find("visibility") != std::string::npos) {
+      continue;  // who may use a target, not what it is built from
+    }
+    const size_t start = at + 3;  // past "//
+    const std::string package = build.substr(start, build.find_first_of(":\"", start) - start);
+    ++named;
+    EXPECT_NE(std::find(released.begin(), released.end(), package), released.end())
+        << package << " is a dependency of the CLI but not in ReleasedPaths()";
+  }
+  EXPECT_GT(named, 0) << "no //grader/ dependency found in grader/cli/BUILD";
 }
 
 }  // namespace

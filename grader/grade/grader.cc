@@ -1,25 +1,18 @@
-#include "grader/cli/grade_pipeline.h"
-
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "grader/grade/grader.h"
 
 #include <chrono>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <optional>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 
 #include "grader/build/build_stage.h"
+#include "grader/grade/work_dir.h"
 #include "grader/judge/compare.h"
 #include "grader/stage/stage.h"
 
-namespace labkit::cli {
+namespace labkit::grade {
 namespace {
 
 namespace fs = std::filesystem;
@@ -41,52 +34,12 @@ class StageTimer {
   std::chrono::steady_clock::time_point start_;
 };
 
-// FNV-1a of a file's bytes: the cache key of a reference binary.
-std::string Fingerprint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  uint64_t hash = 1469598103934665603ull;
-  char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      hash = (hash ^ static_cast<unsigned char>(buffer[i])) * 1099511628211ull;
-    }
-  }
-  return std::to_string(hash);
-}
-
 constexpr const char* kLauncherLabel = "//grader/run:case_launcher";
 
 // Each lab's trusted test binary, and the reference as a student library.
 std::string TestsLabel(const std::string& lab) { return "//grader/hidden/" + lab + ":graded_tests"; }
 std::string ReferenceLabel(const std::string& lab) {
   return "//grader/hidden/" + lab + ":reference_student.so";
-}
-
-// Work and case folders are named after the grader's pid, so those left by
-// a grader that was killed (a batch stopped half way) are found and removed.
-void RemoveAbandonedWorkDirs() {
-  std::error_code error;
-  for (const fs::directory_entry& entry : fs::directory_iterator("/tmp", error)) {
-    const std::string name = entry.path().filename();
-    for (const std::string prefix : {"labkit-grade.", "labkit-run."}) {
-      if (name.rfind(prefix, 0) != 0) continue;
-      const pid_t owner = std::atoi(name.c_str() + prefix.size());
-      if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {
-        std::error_code ignored;
-        fs::remove_all(entry.path(), ignored);
-      }
-    }
-  }
-}
-
-std::string MakeWorkDir() {
-  RemoveAbandonedWorkDirs();
-  std::string name = "/tmp/labkit-grade." + std::to_string(::getpid()) + ".XXXXXX";
-  if (::mkdtemp(name.data()) == nullptr) {
-    throw std::runtime_error("cannot create a work folder in /tmp");
-  }
-  ::chmod(name.c_str(), 0755);  // the case users read the binaries in it
-  return name;
 }
 
 }  // namespace
@@ -136,24 +89,15 @@ Grader::~Grader() {
 // code in it), and each case's reference transcript from running it exactly
 // as a submission's would run; both are cached until either binary changes.
 void Grader::PrepareReferences() {
-  const std::string cache_path = root_ + "/.labkit/reference-transcripts.json";
-  nlohmann::json cache = nlohmann::json::object();
-  if (std::ifstream in(cache_path); in) {
-    cache = nlohmann::json::parse(in, nullptr, false);
-    if (cache.is_discarded() || !cache.is_object()) cache = nlohmann::json::object();
-  }
-  bool changed = false;
+  ReferenceCache cache(root_ + "/.labkit/reference-transcripts.json");
   // The key changes with the reference, the launcher and the jail's setup.
   const std::string setup = Fingerprint(isolation_.launcher) + (isolation_.jailed ? "-jail" : "-bare");
   for (auto& [id, reference] : references_) {
     const std::string key =
         Fingerprint(reference.tests) + "-" + Fingerprint(reference.library) + "-" + setup;
     reference.cases = run::ListCases(reference.tests);
-    nlohmann::json& entry = cache[id];
-    if (entry.is_object() && entry.value("key", "") == key &&
-        entry["transcripts"].size() == reference.cases.size()) {
-      reference.transcripts =
-          entry["transcripts"].get<std::vector<std::vector<std::string>>>();
+    if (auto cached = cache.Find(id, key, reference.cases.size())) {
+      reference.transcripts = std::move(*cached);
       continue;
     }
     std::vector<harness::CaseOutcome> outcomes =
@@ -170,17 +114,9 @@ void Grader::PrepareReferences() {
       }
       reference.transcripts.push_back(judge::NormalizedTranscript(outcomes[c]));
     }
-    entry = {{"key", key}, {"transcripts", reference.transcripts}};
-    changed = true;
+    cache.Store(id, key, reference.transcripts);
   }
-  if (changed) {
-    // Another grader of this kit may be reading it: replaced whole, never
-    // seen half written.
-    fs::create_directories(root_ + "/.labkit");
-    const std::string written = cache_path + "." + std::to_string(::getpid());
-    std::ofstream(written) << cache.dump() << "\n";
-    fs::rename(written, cache_path);
-  }
+  cache.Save();
 }
 
 Grader::Built Grader::StageAndBuild(const std::string& submission) {
@@ -198,7 +134,7 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   } catch (const stage::StageError& e) {
     std::error_code ignored;
     fs::remove_all(built.stage_dir, ignored);
-    throw UserError(e.what());
+    throw UnreadableSubmission(e.what());
   }
   built.result.warnings = built.staged.warnings;
 
@@ -316,7 +252,7 @@ void Grader::GradeAll(const std::vector<std::string>& submissions, const Done& d
     std::string error;
     try {
       built = current.get();
-    } catch (const UserError& e) {
+    } catch (const UnreadableSubmission& e) {
       // This submission cannot be read. Anything else (Bazel cannot run, the
       // kit does not build) stops the batch rather than record zeros.
       error = e.what();
@@ -327,4 +263,4 @@ void Grader::GradeAll(const std::vector<std::string>& submissions, const Done& d
   }
 }
 
-}  // namespace labkit::cli
+}  // namespace labkit::grade

@@ -6,17 +6,28 @@
 
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "grader/build/build_stage.h"
-#include "grader/cli/catalog.h"
+#include "grader/catalog/lab.h"
+#include "grader/grade/reference_cache.h"
 #include "grader/judge/grade_result.h"
 #include "grader/run/jail.h"
 #include "grader/run/run_stage.h"
 #include "grader/stage/stage.h"
 
-namespace labkit::cli {
+namespace labkit::grade {
+
+using catalog::Lab;
+
+// A submission that cannot be read at all (see stage.h): the one line says
+// why. Anything else thrown (Bazel cannot run, the kit does not build, the
+// reference fails) is the kit's or the machine's fault.
+struct UnreadableSubmission : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class Grader {
  public:
@@ -29,7 +40,7 @@ class Grader {
   Grader& operator=(const Grader&) = delete;
 
   // Grades one submission (see stage.h for what it may be). Throws
-  // UserError when the submission cannot be read at all.
+  // UnreadableSubmission when it cannot be read at all.
   judge::GradeResult Grade(const std::string& submission);
 
   // Grades many, in order, building each while the one before runs. `done`
@@ -60,7 +71,7 @@ class Grader {
     std::string tests;    // the lab's test binary, the same for every submission
     std::string library;  // the reference solution as a student library
     std::vector<run::CaseInfo> cases;
-    std::vector<std::vector<std::string>> transcripts;  // per case, normalized
+    std::vector<Transcript> transcripts;  // per case, normalized
   };
   struct Built {  // a submission staged and built, its cases not run yet
     judge::GradeResult result;
@@ -86,4 +97,4 @@ class Grader {
   bool prepared_ = false;
 };
 
-}  // namespace labkit::cli
+}  // namespace labkit::grade
