@@ -40,11 +40,11 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, b
 // bench/grade_bench.sh: medians and ratios of grading times.
 int RunBenchmark(const std::string& root, int runs, int class_size, bool expunge);
 
-// Grades grader/fixtures/fixtures.json end to end.
+// What a check of the kit found: checks that passed and failed. The
+// fixtures and the class shards are checked by grader/maintainer:kit_checks.
 struct FixtureTally {
   int passed = 0, failed = 0;
 };
-FixtureTally CheckGraderFixtures(const std::string& root);
 
 struct GradeOptions {
   std::vector<std::string> submissions;  // none: the working tree's labs/
@@ -62,8 +62,6 @@ int GradeSubmissions(const std::string& root, const GradeOptions& options);
 // `gradebook merge`: the shards' gradebooks joined into `out` (refused if it
 // exists, unless `force`).
 int MergeGradebookFiles(const std::vector<std::string>& inputs, const std::string& out, bool force);
-// The check `test` runs: a small class graded whole and in two shards, merged.
-FixtureTally CheckShardedClass(const std::string& root);
 
 // The student copy (grader/cli/release.h), and the check `test` runs on one.
 int ReleaseKit(const std::string& root, const std::string& out);

@@ -29,6 +29,33 @@ std::string KindOf(const std::string& label) {
   return "kit unit tests";
 }
 
+// One check of grader/maintainer:kit_checks ("fixtures" or "shards"), built
+// first; its lines go to the terminal as it runs, and it grades with this
+// very labkit program. A check that cannot be built or run counts as failed.
+FixtureTally RunKitChecks(const std::string& root, const std::string& check) {
+  ProcessOptions build;
+  build.capture = true;
+  build.cwd = root;
+  ProcessResult built = RunProcess({"bazel", "build", "//grader/maintainer:kit_checks"}, build);
+  if (built.exit_code != 0) {
+    std::cout << Red("✗ the kit's checks (grader/maintainer:kit_checks) did not build:") << "\n"
+              << built.output << "\n";
+    return {0, 1};
+  }
+  const std::string tally_file = root + "/.labkit/kit-checks-" + check + ".tally";
+  std::filesystem::create_directories(root + "/.labkit");
+  std::filesystem::remove(tally_file);
+  RunProcess({root + "/bazel-bin/grader/maintainer/kit_checks", check, "--root", root, "--labkit",
+              std::filesystem::read_symlink("/proc/self/exe").string(), "--tally", tally_file},
+             false);
+  FixtureTally tally;
+  if (!(std::ifstream(tally_file) >> tally.passed >> tally.failed)) {
+    std::cout << Red("✗ kit_checks " + check + " ended without a tally (see above)") << "\n";
+    return {0, 1};
+  }
+  return tally;
+}
+
 }  // namespace
 
 int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, bool release_only,
@@ -36,12 +63,12 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, b
   if (release_only || gradescope_only || shards_only) {
     FixtureTally part = release_only      ? CheckRelease(root)
                         : gradescope_only ? CheckGradescopeAutograder(root)
-                                          : CheckShardedClass(root);
+                                          : RunKitChecks(root, "shards");
     std::cout << part.passed << " passed, " << part.failed << " failed\n";
     return part.failed == 0 ? kExitOk : kExitTestsFailed;
   }
   if (fixtures_only) {
-    FixtureTally fixtures = CheckGraderFixtures(root);
+    FixtureTally fixtures = RunKitChecks(root, "fixtures");
     std::cout << fixtures.passed << " passed, " << fixtures.failed << " failed\n";
     return fixtures.failed == 0 ? kExitOk : kExitTestsFailed;
   }
@@ -80,7 +107,7 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, b
   }
   // The grader end to end, on its fixtures (hostile submissions included).
   if (bazel.exit_code == 0) {
-    FixtureTally fixtures = CheckGraderFixtures(root);
+    FixtureTally fixtures = RunKitChecks(root, "fixtures");
     passed += fixtures.passed;
     failed += fixtures.failed;
     // The student copy, written and used as a student would.
@@ -95,7 +122,7 @@ int TestKit(const std::string& root, int runs, bool fresh, bool fixtures_only, b
     failed += gradescope.failed;
     // A small class graded whole and in shards, the shards merged.
     std::cout << "\n" << Bold("class shards") << " (a class of 3, graded twice)\n";
-    FixtureTally shards = CheckShardedClass(root);
+    FixtureTally shards = RunKitChecks(root, "shards");
     passed += shards.passed;
     failed += shards.failed;
   }

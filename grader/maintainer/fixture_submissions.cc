@@ -1,4 +1,4 @@
-#include "grader/cli/fixture_submissions.h"
+#include "grader/maintainer/fixture_submissions.h"
 
 #include <archive.h>
 #include <archive_entry.h>

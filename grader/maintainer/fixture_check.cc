@@ -16,11 +16,12 @@
 
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
-#include "grader/cli/fixture_graders.h"
-#include "grader/cli/fixture_secrets.h"
-#include "grader/cli/fixture_submissions.h"
 #include "grader/cli/process.h"
 #include "grader/grade/grader.h"
+#include "grader/maintainer/fixture_graders.h"
+#include "grader/maintainer/fixture_secrets.h"
+#include "grader/maintainer/fixture_submissions.h"
+#include "grader/maintainer/kit_checks.h"
 #include "grader/report/untrusted_text.h"
 #include "grader/run/jail.h"
 #include "grader/run/proc_table.h"
@@ -162,7 +163,7 @@ std::vector<std::string> ViewProblems(const std::string& class_dir, const std::s
     if (text.find(shown) == std::string::npos) problems.push_back(where + " does not show " + shown);
   };
   const std::string book = dir + "/gradebook.csv";
-  ProcessResult batch = RunProcess({"/proc/self/exe", "grade", "--class", class_dir, "--out", book}, true);
+  ProcessResult batch = RunProcess({LabkitProgram(), "grade", "--class", class_dir, "--out", book}, true);
   if (batch.exit_code != 0) problems.push_back("the class batch failed: " + batch.output);
   check("the class batch's output", batch.output, "\\x1b[2K\\r\\x1b[1A  [1/2] ok: 215/215\\x07");
   const std::string csv = ReadText(book);
@@ -174,7 +175,7 @@ std::vector<std::string> ViewProblems(const std::string& class_dir, const std::s
   }
   const std::string json = dir + "/grade.json", junit = dir + "/grade.xml", md = dir + "/grade.md",
                     gradescope = dir + "/results.json";
-  ProcessResult grade = RunProcess({"/proc/self/exe", "grade", class_dir + "/" + folder, "--json", json,
+  ProcessResult grade = RunProcess({LabkitProgram(), "grade", class_dir + "/" + folder, "--json", json,
                                     "--junit", junit, "--markdown", md, "--gradescope", gradescope},
                                    true);
   if (grade.exit_code != kExitTestsFailed) {

@@ -1,4 +1,4 @@
-#include "grader/cli/fixture_secrets.h"
+#include "grader/maintainer/fixture_secrets.h"
 
 #include <fcntl.h>
 #include <unistd.h>

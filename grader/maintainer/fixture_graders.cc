@@ -1,4 +1,4 @@
-#include "grader/cli/fixture_graders.h"
+#include "grader/maintainer/fixture_graders.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -12,7 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "grader/cli/fixture_submissions.h"
+#include "grader/maintainer/fixture_submissions.h"
+#include "grader/maintainer/kit_checks.h"
 #include "grader/run/proc_table.h"
 
 namespace labkit::cli {
@@ -46,7 +47,7 @@ void RunBatchAndKillIt(const std::string& class_dir, const std::string& gradeboo
   if (pid == 0) {
     ::dup2(output[1], STDOUT_FILENO);
     ::close(output[0]);
-    ::execl("/proc/self/exe", "labkit", "grade", "--class", class_dir.c_str(), "--out",
+    ::execl(LabkitProgram().c_str(), "labkit", "grade", "--class", class_dir.c_str(), "--out",
             gradebook.c_str(), nullptr);
     ::_exit(127);
   }
@@ -86,7 +87,7 @@ std::vector<std::string> ResumedBatchProblems(const std::string& root,
   RunBatchAndKillIt(class_dir, gradebook);
   std::vector<std::string> problems;
   if (!fs::exists(gradebook)) problems.push_back("the killed batch left no gradebook");
-  ProcessResult again = RunProcess({"/proc/self/exe", "grade", "--class", class_dir, "--out",
+  ProcessResult again = RunProcess({LabkitProgram(), "grade", "--class", class_dir, "--out",
                                     gradebook}, true);
   if (again.exit_code != 0) problems.push_back("the restarted batch failed: " + again.output);
   std::map<std::string, int> rows;
@@ -113,7 +114,7 @@ std::vector<std::string> ResumedBatchProblems(const std::string& root,
 
 std::future<ProcessResult> GradeBeside(const std::string& submission, const std::string& json) {
   return std::async(std::launch::async, [=] {
-    return RunProcess({"/proc/self/exe", "grade", submission, "--json", json}, true);
+    return RunProcess({LabkitProgram(), "grade", submission, "--json", json}, true);
   });
 }
 

@@ -13,6 +13,7 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
+#include "grader/maintainer/kit_checks.h"
 #include "grader/report/gradebook.h"
 
 namespace labkit::cli {
@@ -35,7 +36,7 @@ std::vector<std::vector<std::string>> SortedRecords(const std::string& text) {
 }
 
 ProcessResult Labkit(std::vector<std::string> arguments) {
-  arguments.insert(arguments.begin(), "/proc/self/exe");
+  arguments.insert(arguments.begin(), LabkitProgram());
   ProcessOptions options;
   options.capture = true;
   options.timeout_seconds = 900;
