@@ -29,7 +29,7 @@ def lab_files(header, source, support = []):
         name = "test_support",
         testonly = True,
         hdrs = support,
-        deps = [":contract", _HARNESS],
+        deps = [":contract", _HARNESS, "//grader/harness:test_sockets"],
         visibility = ["//visibility:public"],
     )
     native.cc_library(
