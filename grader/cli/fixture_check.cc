@@ -68,18 +68,22 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
     bool hostile = expect == "hostile" && lab.id == kHostileLab;
     if (expect == "every lab 0" || hostile) {
       if (lab.score != 0) problems.push_back(lab.id + " earned " + score + " (expected 0)");
-    } else if (lab.score != lab.max_score || lab.status != "ok") {
-      problems.push_back(lab.id + " scored " + score + " (" + lab.status + "), expected full marks");
+    } else if (lab.score != lab.max_score || lab.status != judge::LabStatus::kOk) {
+      problems.push_back(lab.id + " scored " + score + " (" + judge::StatusName(lab.status) +
+                         "), expected full marks");
     }
     if (!hostile) continue;
-    if (fixture.contains("status") && lab.status != fixture["status"]) {
-      problems.push_back(lab.id + " status is " + lab.status + ", expected " +
+    // A name that is no status (a typo in fixtures.json) matches no lab.
+    if (fixture.contains("status") &&
+        judge::ParseLabStatus(fixture["status"].get<std::string>()) != lab.status) {
+      problems.push_back(lab.id + " status is " + judge::StatusName(lab.status) + ", expected " +
                          fixture["status"].get<std::string>());
     }
     if (fixture.contains("case_status")) {
       const std::string wanted = fixture["case_status"];
+      const std::optional<judge::CaseStatus> status = judge::ParseCaseStatus(wanted);
       if (std::none_of(lab.cases.begin(), lab.cases.end(),
-                       [&](const judge::GradedCase& c) { return c.status == wanted; })) {
+                       [&](const judge::GradedCase& c) { return c.status == status; })) {
         problems.push_back("no case of " + lab.id + " has the status " + wanted);
       }
     }

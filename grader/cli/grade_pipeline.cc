@@ -229,26 +229,26 @@ judge::GradeResult Grader::RunAndJudge(Built built) {
   for (size_t i = 0; i < labs_.size(); ++i) {
     const Lab& lab = labs_[i];
     const LabReference& reference = references_.at(lab.id);
-    judge::GradedLab graded{lab.id, lab.title, 0, 0, "ok", "", {}};
+    judge::GradedLab graded{lab.id, lab.title, 0, 0, judge::LabStatus::kOk, "", {}};
     for (const run::CaseInfo& info : reference.cases) graded.max_score += info.points;
     auto build = built.labs.find(lab.id);
     if (!built.staged.labs[i].complete) {
-      graded.status = "missing";
+      graded.status = judge::LabStatus::kMissing;
       graded.detail = "not in the submission: ";
       for (const std::string& file : built.staged.labs[i].missing) {
         graded.detail += "labs/" + lab.id + "/" + file + " ";
       }
     } else if (build == built.labs.end() || !build->second.built) {
-      graded.status = "build_failed";
+      graded.status = judge::LabStatus::kBuildFailed;
       graded.detail = build == built.labs.end() ? "" : build->second.errors;
     }
     for (size_t c = 0; c < reference.cases.size(); ++c) {
       const run::CaseInfo& info = reference.cases[c];
-      graded.cases.push_back({info.name, 0, info.points, "not_run",
-                              graded.status == "missing" ? "the lab's file is missing"
-                                                         : "the lab did not compile",
+      graded.cases.push_back({info.name, 0, info.points, judge::CaseStatus::kNotRun,
+                              graded.status == judge::LabStatus::kMissing ? "the lab's file is missing"
+                                                                          : "the lab did not compile",
                               {}, {}, -1, "", ""});
-      if (graded.status == "ok") {
+      if (graded.status == judge::LabStatus::kOk) {
         jobs.push_back({reference.tests, build->second.library, info.name, info.timeout_ms, 0});
         origin.emplace_back(i, c);
       }
@@ -266,7 +266,7 @@ judge::GradeResult Grader::RunAndJudge(Built built) {
         info.name, info.points, runs[j].outcome, references_.at(labs_[lab].id).transcripts[c]);
     graded.cases[c].peak_memory_bytes = runs[j].peak_memory_bytes;
     if (runs[j].killed_from_outside) {
-      graded.cases[c].status = "machine_error";
+      graded.cases[c].status = judge::CaseStatus::kMachineError;
       ++machine_errors;
     }
     graded.score += graded.cases[c].score;
@@ -289,7 +289,7 @@ judge::GradeResult Grader::Unreadable(const std::string& submission, const std::
   result.isolation = isolation_.note;
   result.warnings.push_back(reason);
   for (const Lab& lab : labs_) {
-    judge::GradedLab graded{lab.id, lab.title, 0, 0, "missing", reason, {}};
+    judge::GradedLab graded{lab.id, lab.title, 0, 0, judge::LabStatus::kMissing, reason, {}};
     for (const run::CaseInfo& info : references_.at(lab.id).cases) graded.max_score += info.points;
     result.max_score += graded.max_score;
     result.labs.push_back(std::move(graded));

@@ -27,6 +27,17 @@ std::string Renumber(const std::string& line, const std::regex& pattern,
   return out + line.substr(last);
 }
 
+CaseStatus StatusOf(harness::Verdict verdict) {
+  switch (verdict) {
+    case harness::Verdict::kPassed: return CaseStatus::kPassed;
+    case harness::Verdict::kFailed: return CaseStatus::kFailed;
+    case harness::Verdict::kTimedOut: return CaseStatus::kTimedOut;
+    case harness::Verdict::kCrashed: return CaseStatus::kCrashed;
+    case harness::Verdict::kExitedEarly: return CaseStatus::kExitedEarly;
+  }
+  return CaseStatus::kFailed;
+}
+
 }  // namespace
 
 std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcome) {
@@ -75,7 +86,7 @@ GradedCase JudgeAgainstReference(const std::string& name, int points,
   GradedCase graded;
   graded.name = name;
   graded.max_score = points;
-  graded.status = harness::VerdictName(outcome.verdict);
+  graded.status = StatusOf(outcome.verdict);
   graded.score = outcome.passed() ? points : 0;
   graded.reason = outcome.passed() ? "" : outcome.reason;
   graded.output = outcome.output;

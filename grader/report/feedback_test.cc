@@ -34,10 +34,10 @@ GradeResult BuildFailureFromTheHost() {
   for (int i = 0; i < 5000; ++i) {
     detail += "labs/01_socket/socket_lab.cc:" + std::to_string(100 + i) + ":1: error: expected ';' before '}'\n";
   }
-  result.labs[0].status = "build_failed";
+  result.labs[0].status = LabStatus::kBuildFailed;
   result.labs[0].score = 0;
   result.labs[0].detail = detail;
-  for (GradedCase& c : result.labs[0].cases) c.status = "not_run", c.score = 0;
+  for (GradedCase& c : result.labs[0].cases) c.status = CaseStatus::kNotRun, c.score = 0;
   result.warnings.push_back("stopped reading /srv/class/bob.zip after 20 s, the grader's limit");
   return result;
 }

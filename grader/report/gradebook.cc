@@ -211,7 +211,7 @@ void Gradebook::Append(const GradeResult& result, const Submitter& who, bool rep
     for (const GradedLab& lab : result.labs) {
       if (lab.id != id) continue;
       outcome = OutcomeOf(lab);
-      if (lab.status == "ok") score = lab.score;
+      if (lab.status == judge::LabStatus::kOk) score = lab.score;
     }
     fields.push_back(std::to_string(score));
     fields.push_back(OutcomeName(outcome));

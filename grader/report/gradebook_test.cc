@@ -211,10 +211,10 @@ TEST(Gradebook, EachLabHasAStatusSoAMissingLabAFailedBuildAndARealZeroDiffer) {
   GradeResult result = Named("sub_1");
   // 01_socket: built and ran, every case failed on an expectation: a real zero.
   result.labs[0].score = 0;
-  for (GradedCase& c : result.labs[0].cases) c.status = "failed", c.score = 0;
+  for (GradedCase& c : result.labs[0].cases) c.status = CaseStatus::kFailed, c.score = 0;
   // 03_listen: a crash outranks nothing worse than itself; a machine error
   // outranks the timeout already there.
-  result.labs[1].cases[0].status = "machine_error";
+  result.labs[1].cases[0].status = CaseStatus::kMachineError;
   {
     Gradebook book = Gradebook::Open(path, kLabs);
     book.Append(result, {"12345", "Doe, Jane"});
@@ -224,19 +224,19 @@ TEST(Gradebook, EachLabHasAStatusSoAMissingLabAFailedBuildAndARealZeroDiffer) {
 }
 
 TEST(Gradebook, OutcomesComeFromTheCasesWorstFirst) {
-  GradedLab lab = testing::Lab("02_bind", "Bind", 0, 4, "ok");
-  lab.cases = {testing::Case("A", 0, 2, "failed"), testing::Case("B", 0, 2, "failed")};
+  GradedLab lab = testing::Lab("02_bind", "Bind", 0, 4, LabStatus::kOk);
+  lab.cases = {testing::Case("A", 0, 2, CaseStatus::kFailed), testing::Case("B", 0, 2, CaseStatus::kFailed)};
   lab.cases[0].failure = lab.cases[1].failure = "expected ok, got ENOSYS";
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "not_started");
   lab.cases[1].failure = "expected 3, got 4";
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "ok");
-  lab.cases[0].status = "exited_early";
+  lab.cases[0].status = CaseStatus::kExitedEarly;
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "crashed");
-  lab.cases[1].status = "timed_out";
+  lab.cases[1].status = CaseStatus::kTimedOut;
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "timeout");
-  lab.status = "build_failed";
+  lab.status = LabStatus::kBuildFailed;
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "build_failed");
-  lab.status = "missing";
+  lab.status = LabStatus::kMissing;
   EXPECT_STREQ(OutcomeName(OutcomeOf(lab)), "missing");
 }
 

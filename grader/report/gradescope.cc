@@ -20,8 +20,8 @@ std::string Text(const std::string& text) { return Printable(text, true); }
 std::string Line(const std::string& text) { return Printable(text, false); }
 
 std::string LabProblem(const GradedLab& lab) {
-  if (lab.status == "build_failed") return "The lab did not build, so its cases did not run.";
-  if (lab.status == "missing") return "The lab is missing from the submission.";
+  if (lab.status == LabStatus::kBuildFailed) return "The lab did not build, so its cases did not run.";
+  if (lab.status == LabStatus::kMissing) return "The lab is missing from the submission.";
   return "The lab has no cases.";
 }
 
@@ -29,7 +29,7 @@ std::string LabProblem(const GradedLab& lab) {
 // failing case in full, the others by their reason alone.
 std::string CaseOutput(const GradedLab& lab, const GradedCase& c, bool first_of_lab, bool first_failing,
                        const std::string& first_number) {
-  if (lab.status != "ok") {
+  if (lab.status != LabStatus::kOk) {
     std::string out = c.reason.empty() ? "" : Line(c.reason) + "\n";
     out += LabProblem(lab) + "\n";
     if (!first_of_lab) return out + "(Test " + first_number + " says why.)\n";
@@ -38,7 +38,7 @@ std::string CaseOutput(const GradedLab& lab, const GradedCase& c, bool first_of_
   }
   if (c.passed()) return "";
   std::string out = Line(c.reason.empty() ? StatusLabel(c.status) : c.reason) + "\n";
-  if (c.status == "not_run" || first_number.empty()) return out;
+  if (c.status == CaseStatus::kNotRun || first_number.empty()) return out;
   if (!first_failing) return out + "(Only the lab's first failing case, test " + first_number +
                              ", is shown in full.)\n";
   std::string detail = CaseDetailText(c, kWidth, false);
@@ -79,7 +79,7 @@ std::string Summary(const GradeResult& result) {
   std::string out = "Score: " + std::to_string(result.score) + "/" + std::to_string(result.max_score) + "\n";
   for (const GradedLab& lab : result.labs) {
     out += Line(lab.id) + ": " + std::to_string(lab.score) + "/" + std::to_string(lab.max_score);
-    if (lab.status != "ok") out += " (" + StatusLabel(lab.status) + ")";
+    if (lab.status != LabStatus::kOk) out += " (" + StatusLabel(AsOutcome(lab.status)) + ")";
     out += "\n";
   }
   if (!result.isolation.empty()) out += "Isolation: " + Line(result.isolation) + "\n";
@@ -97,21 +97,21 @@ nlohmann::json GradescopeReport(const GradeResult& model, const GradescopeVisibi
     std::string number = std::to_string(LabNumber(lab, l));
     if (lab.cases.empty()) {
       // Nothing ran: one test carries the lab's points and says why.
-      int score = lab.status == "ok" ? lab.score : 0;
+      int score = lab.status == LabStatus::kOk ? lab.score : 0;
       std::string output = LabProblem(lab) + "\n";
       if (!lab.detail.empty()) output += "\n" + Text(FirstLines(lab.detail, kCompilerLines));
       tests.push_back(Test(Line(lab.id), number, score, lab.max_score,
-                           lab.status == "ok" && score == lab.max_score, output, "visible"));
+                           lab.status == LabStatus::kOk && score == lab.max_score, output, "visible"));
       continue;
     }
     const std::string first_number = number + ".1";
     std::string first_failing_number;
     for (size_t i = 0; i < lab.cases.size(); ++i) {
       const GradedCase& c = lab.cases[i];
-      const bool failing = !c.passed() && c.status != "not_run";
+      const bool failing = !c.passed() && c.status != CaseStatus::kNotRun;
       const bool first_failing = failing && first_failing_number.empty();
       if (first_failing) first_failing_number = number + "." + std::to_string(i + 1);
-      bool passed = lab.status == "ok" && c.passed();
+      bool passed = lab.status == LabStatus::kOk && c.passed();
       // The raw model's names: the sanitised ones may differ from the kit's.
       const std::string key = model.labs[l].id + "/" + model.labs[l].cases[i].name;
       const std::string seen_by = visibility.public_cases.count(key) ? "visible"
@@ -119,7 +119,7 @@ nlohmann::json GradescopeReport(const GradeResult& model, const GradescopeVisibi
       tests.push_back(Test(Line(lab.id) + " / " + Line(c.name), number + "." + std::to_string(i + 1),
                            CaseScore(lab, c), c.max_score, passed,
                            CaseOutput(lab, c, i == 0, first_failing,
-                                      lab.status == "ok" ? first_failing_number : first_number),
+                                      lab.status == LabStatus::kOk ? first_failing_number : first_number),
                            seen_by));
     }
   }

@@ -13,7 +13,7 @@ nlohmann::json CaseJson(const GradedCase& c) {
       {"name", c.name},
       {"score", c.score},
       {"max_score", c.max_score},
-      {"status", c.status},
+      {"status", judge::StatusName(c.status)},
       {"passed", c.passed()},
       {"reason", c.reason},
       {"transcript", c.transcript},
@@ -33,7 +33,7 @@ nlohmann::json LabJson(const GradedLab& lab) {
       {"title", lab.title},
       {"score", lab.score},
       {"max_score", lab.max_score},
-      {"status", lab.status},
+      {"status", judge::StatusName(lab.status)},
       {"detail", lab.detail},
       {"cases", std::move(cases)},
   };

@@ -34,16 +34,16 @@ std::string Body(const std::string& text) { return Escape(Printable(text, true))
 enum class Kind { kPassed, kFailure, kError, kSkipped };
 
 Kind KindOf(const GradedLab& lab, const GradedCase& c) {
-  if (lab.status != "ok") return Kind::kError;
+  if (lab.status != LabStatus::kOk) return Kind::kError;
   if (c.passed()) return Kind::kPassed;
-  if (c.status == "not_run") return Kind::kSkipped;
+  if (c.status == CaseStatus::kNotRun) return Kind::kSkipped;
   if (IsAbnormal(c.status)) return Kind::kError;
   return Kind::kFailure;
 }
 
 std::string LabProblem(const GradedLab& lab) {
-  if (lab.status == "build_failed") return "the lab did not build";
-  if (lab.status == "missing") return "the lab is missing";
+  if (lab.status == LabStatus::kBuildFailed) return "the lab did not build";
+  if (lab.status == LabStatus::kMissing) return "the lab is missing";
   return "the lab has no cases";
 }
 
@@ -55,13 +55,13 @@ std::string TestCase(const GradedLab& lab, const GradedCase& c) {
   std::string message = c.reason.empty() ? StatusLabel(c.status) : c.reason;
   if (kind == Kind::kSkipped) {
     out += "      <skipped message=\"" + Attr(message) + "\"/>\n";
-  } else if (lab.status != "ok") {
-    out += "      <error message=\"" + Attr(LabProblem(lab)) + "\" type=\"" + Attr(lab.status) + "\">" +
+  } else if (lab.status != LabStatus::kOk) {
+    out += "      <error message=\"" + Attr(LabProblem(lab)) + "\" type=\"" + Attr(StatusName(lab.status)) + "\">" +
            Body(lab.detail) + "</error>\n";
   } else {
     const char* element = kind == Kind::kError ? "error" : "failure";
     out += std::string("      <") + element + " message=\"" + Attr(message) + "\" type=\"" +
-           Attr(c.status) + "\">" + Body(CaseDetailText(c, kWidth, false)) + "</" + element + ">\n";
+           Attr(StatusName(c.status)) + "\">" + Body(CaseDetailText(c, kWidth, false)) + "</" + element + ">\n";
   }
   if (!c.output.empty()) out += "      <system-out>" + Body(c.output) + "</system-out>\n";
   return out + "    </testcase>\n";
@@ -84,11 +84,11 @@ std::string JunitReport(const GradeResult& model) {
       skipped += kind == Kind::kSkipped;
       cases += TestCase(lab, c);
     }
-    if (lab.cases.empty() && lab.status != "ok") {
+    if (lab.cases.empty() && lab.status != LabStatus::kOk) {
       // Nothing ran: one errored case says why, so CI does not show green.
       ++tests, ++errors;
-      cases += "    <testcase classname=\"" + Attr(lab.id) + "\" name=\"" + Attr(lab.status) + "\">\n" +
-               "      <error message=\"" + Attr(LabProblem(lab)) + "\" type=\"" + Attr(lab.status) +
+      cases += "    <testcase classname=\"" + Attr(lab.id) + "\" name=\"" + Attr(StatusName(lab.status)) + "\">\n" +
+               "      <error message=\"" + Attr(LabProblem(lab)) + "\" type=\"" + Attr(StatusName(lab.status)) +
                "\">" + Body(lab.detail) + "</error>\n    </testcase>\n";
     }
     suites += "  <testsuite name=\"" + Attr(lab.id) + "\" tests=\"" + std::to_string(tests) +
@@ -96,7 +96,7 @@ std::string JunitReport(const GradeResult& model) {
               "\" skipped=\"" + std::to_string(skipped) + "\">\n";
     suites += "    <properties>\n";
     suites += "      <property name=\"title\" value=\"" + Attr(lab.title) + "\"/>\n";
-    suites += "      <property name=\"status\" value=\"" + Attr(lab.status) + "\"/>\n";
+    suites += "      <property name=\"status\" value=\"" + Attr(StatusName(lab.status)) + "\"/>\n";
     suites += "      <property name=\"score\" value=\"" + std::to_string(lab.score) + "\"/>\n";
     suites += "      <property name=\"max_score\" value=\"" + std::to_string(lab.max_score) + "\"/>\n";
     suites += "    </properties>\n";

@@ -55,8 +55,11 @@ std::string Fenced(const std::string& text) {
   return fence + "\n" + body + fence + "\n";
 }
 
-std::string StatusText(const std::string& status) {
+std::string StatusText(CaseStatus status) {
   return std::string(StatusSymbol(status)) + " " + StatusLabel(status);
+}
+std::string StatusText(LabOutcome outcome) {
+  return std::string(StatusSymbol(outcome)) + " " + StatusLabel(outcome);
 }
 
 void SideBySide(const GradedCase& c, std::string& out) {
@@ -102,16 +105,14 @@ void Lab(const GradedLab& lab, std::string& out) {
   out += "\n## " + Inline(lab.id);
   if (!lab.title.empty()) out += " \xE2\x80\x94 " + Inline(lab.title);
   out += " (" + Fraction(lab.score, lab.max_score) + ")\n\n";
-  if (lab.status == "build_failed") {
+  if (lab.status == LabStatus::kBuildFailed) {
     out += "**The lab did not build**, so its cases did not run. The compiler's first errors:\n\n" +
            Fenced(FirstLines(lab.detail, kCompilerLines));
-  } else if (lab.status == "missing") {
+  } else if (lab.status == LabStatus::kMissing) {
     out += "**The lab is missing** from the submission.\n\n" + (lab.detail.empty() ? "" : Fenced(lab.detail));
-  } else if (lab.status != "ok") {
-    out += "**" + Inline(StatusLabel(lab.status)) + "**\n\n" + Fenced(lab.detail);
   }
   if (lab.cases.empty()) return;
-  if (lab.status != "ok") {  // a line per case would only say "not run" again and again
+  if (lab.status != LabStatus::kOk) {  // a line per case would only say "not run" again and again
     out += "\nIts " + std::to_string(lab.cases.size()) + " cases did not run.\n";
     return;
   }
@@ -127,7 +128,7 @@ void Lab(const GradedLab& lab, std::string& out) {
   // The first failing case in full; the table above has a line for each other.
   int failing = 0;
   for (const GradedCase& c : lab.cases) {
-    if (c.passed() || c.status == "not_run") continue;
+    if (c.passed() || c.status == CaseStatus::kNotRun) continue;
     if (failing++ == 0) FailingCase(c, out);
   }
   if (failing > 1) {
@@ -165,7 +166,7 @@ std::string MarkdownReport(const GradeResult& model) {
   out += "| Lab | Title | Score | Status |\n|---|---|---:|---|\n";
   for (const GradedLab& lab : result.labs) {
     out += "| " + Inline(lab.id) + " | " + Inline(lab.title) + " | " + Fraction(lab.score, lab.max_score) +
-           " | " + StatusText(lab.status) + " |\n";
+           " | " + StatusText(AsOutcome(lab.status)) + " |\n";
   }
   out += "| **Total** | | **" + Fraction(result.score, result.max_score) + "** | |\n";
   for (const GradedLab& lab : result.labs) Lab(lab, out);

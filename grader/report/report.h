@@ -18,9 +18,11 @@
 
 namespace labkit::report {
 
+using judge::CaseStatus;
 using judge::GradedCase;
 using judge::GradedLab;
 using judge::GradeResult;
+using judge::LabStatus;
 
 // What a person reads in a terminal: a table per lab (case, score/max,
 // status, reason), subtotals, the total, the isolation note and warnings; for

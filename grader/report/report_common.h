@@ -47,17 +47,24 @@ std::string Paint(bool colour, const char* code, const std::string& text);
 
 // ---- Statuses ---------------------------------------------------------------
 
-// "PASS", "FAIL", "TIMEOUT", "CRASH", "EXITED", "NOT RUN", "MACHINE", "OK",
-// "BUILD FAILED", "MISSING"; an unknown status in capitals.
-std::string StatusLabel(const std::string& status);
-// "✓" for passed/ok, "·" for not_run, "✗" otherwise.
-const char* StatusSymbol(const std::string& status);
-// The ANSI colour of a status: green, yellow (not run, missing, machine
-// error: not the student's doing) or red.
-const char* StatusColour(const std::string& status);
+// A case: "PASS", "FAIL", "TIMEOUT", "CRASH", "EXITED", "NOT RUN", "MACHINE".
+// A lab: "OK", "NOT STARTED", "CRASH", "TIMEOUT", "MACHINE", "BUILD FAILED",
+// "MISSING".
+std::string StatusLabel(CaseStatus status);
+std::string StatusLabel(LabOutcome outcome);
+// "✓" for passed/ok, "·" for not run/not started, "✗" otherwise.
+const char* StatusSymbol(CaseStatus status);
+const char* StatusSymbol(LabOutcome outcome);
+// The ANSI colour of a status: green, yellow (not run, not started,
+// missing, machine error: not the student's doing) or red.
+const char* StatusColour(CaseStatus status);
+const char* StatusColour(LabOutcome outcome);
 // Timed out, crashed, exited early or stopped by the machine: the case did
 // not run to its end.
-bool IsAbnormal(const std::string& status);
+bool IsAbnormal(CaseStatus status);
+// A lab's status as the outcome it names, before its cases are read
+// (OutcomeOf reads them): kOk stays kOk.
+LabOutcome AsOutcome(LabStatus status);
 // The lab's number: the digits its id starts with ("03_listen" -> 3), else
 // its position (from 1) in the result.
 int LabNumber(const GradedLab& lab, size_t index);

@@ -24,7 +24,7 @@ GradedCase SanitisedCase(const GradedCase& c) {
   const auto& [name, score, max_score, status, reason, transcript, reference, divergence, failure,
                output, peak_memory_bytes] = c;
   return GradedCase{Clean(name, Kind::kName),    score,
-                    max_score,                   Clean(status, Kind::kName),
+                    max_score,                   status,
                     Clean(reason, Kind::kLine),  Lines(transcript),
                     Lines(reference),            divergence,
                     Clean(failure, Kind::kBlock), Clean(output, Kind::kBlock),
@@ -34,7 +34,7 @@ GradedCase SanitisedCase(const GradedCase& c) {
 GradedLab SanitisedLab(const GradedLab& lab) {
   const auto& [id, title, score, max_score, status, detail, cases] = lab;
   GradedLab out{Clean(id, Kind::kName), Clean(title, Kind::kName), score, max_score,
-                Clean(status, Kind::kName), Clean(detail, Kind::kBlock), {}};
+                status, Clean(detail, Kind::kBlock), {}};
   out.cases.reserve(cases.size());
   for (const GradedCase& c : cases) out.cases.push_back(SanitisedCase(c));
   return out;

@@ -18,7 +18,8 @@ std::string Fraction(int score, int max_score) {
 }
 
 // "✓ PASS" in the status's colour, padded to `width` columns.
-std::string StatusCell(const std::string& status, size_t width, bool colour) {
+template <typename Status>
+std::string StatusCell(Status status, size_t width, bool colour) {
   std::string text = std::string(StatusSymbol(status)) + " " + StatusLabel(status);
   return Paint(colour, StatusColour(status), text) + std::string(width - std::min(width, Width(text)), ' ');
 }
@@ -35,12 +36,13 @@ void LabSection(const GradedLab& lab, const TerminalOptions& options, std::strin
   heading = Cut(heading, kWidth - 24);
   std::string score = Fraction(lab.score, lab.max_score);
   // An untouched lab is "not started", not "OK" with nothing earned.
-  const std::string status = lab.status == "ok" && NotStarted(lab) ? "not_started" : lab.status;
+  const LabOutcome status =
+      lab.status == LabStatus::kOk && NotStarted(lab) ? LabOutcome::kNotStarted : AsOutcome(lab.status);
   out += Paint(colour, "1", Pad(heading, kWidth - 24)) + "  " +
          StatusCell(status, 14, colour) + RightAlign(score, 8) + "\n";
 
-  if (lab.status != "ok") {
-    const char* what = lab.status == "build_failed" ? "the lab did not build:" : "the lab is missing:";
+  if (lab.status != LabStatus::kOk) {
+    const char* what = lab.status == LabStatus::kBuildFailed ? "the lab did not build:" : "the lab is missing:";
     out += "  " + Paint(colour, "1", what) + "\n";
     std::string detail = lab.detail.empty() ? "(no detail)" : lab.detail;
     std::string lines = Printable(detail, true);
@@ -80,7 +82,7 @@ void LabSection(const GradedLab& lab, const TerminalOptions& options, std::strin
 
   // The detail of each failing case of a lab that ran: passes need none, and
   // a lab that did not build has only its build errors to show.
-  if (lab.status != "ok") return;
+  if (lab.status != LabStatus::kOk) return;
   if (NotStarted(lab)) {
     out += "\n  " + Paint(colour, "1", kNotStartedNote) + "\n";
     return;
@@ -88,7 +90,7 @@ void LabSection(const GradedLab& lab, const TerminalOptions& options, std::strin
   // The first failing case in full; with all_failures, every one.
   bool shown = false;
   for (const GradedCase& c : lab.cases) {
-    if (c.passed() || c.status == "not_run") continue;
+    if (c.passed() || c.status == CaseStatus::kNotRun) continue;
     if (shown && !options.all_failures) {
       out += "\n  " + Paint(colour, "2", "(the other failing cases are in the table above; "
                                         "--all shows each one in full)") + "\n";

@@ -104,41 +104,71 @@ std::string Paint(bool colour, const char* code, const std::string& text) {
   return std::string("\033[") + code + "m" + text + "\033[0m";
 }
 
-std::string StatusLabel(const std::string& status) {
-  if (status == "passed") return "PASS";
-  if (status == "failed") return "FAIL";
-  if (status == "timed_out") return "TIMEOUT";
-  if (status == "crashed") return "CRASH";
-  if (status == "exited_early") return "EXITED";
-  if (status == "not_run") return "NOT RUN";
-  if (status == "machine_error") return "MACHINE";  // the grading machine's fault
-  if (status == "ok") return "OK";
-  if (status == "build_failed") return "BUILD FAILED";
-  if (status == "missing") return "MISSING";
-  if (status == "not_started") return "NOT STARTED";
-  std::string label = Printable(status, false);
-  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return label.empty() ? "?" : label;
+std::string StatusLabel(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::kPassed: return "PASS";
+    case CaseStatus::kFailed: return "FAIL";
+    case CaseStatus::kTimedOut: return "TIMEOUT";
+    case CaseStatus::kCrashed: return "CRASH";
+    case CaseStatus::kExitedEarly: return "EXITED";
+    case CaseStatus::kNotRun: return "NOT RUN";
+    case CaseStatus::kMachineError: return "MACHINE";  // the grading machine's fault
+  }
+  return "?";
 }
 
-const char* StatusSymbol(const std::string& status) {
-  if (status == "passed" || status == "ok") return "\xE2\x9C\x93";  // ✓
-  if (status == "not_run" || status == "not_started") return "\xC2\xB7";  // ·
-  return "\xE2\x9C\x97";                                            // ✗
+std::string StatusLabel(LabOutcome outcome) {
+  switch (outcome) {
+    case LabOutcome::kOk: return "OK";
+    case LabOutcome::kNotStarted: return "NOT STARTED";
+    case LabOutcome::kCrashed: return "CRASH";
+    case LabOutcome::kTimeout: return "TIMEOUT";
+    case LabOutcome::kMachineError: return "MACHINE";
+    case LabOutcome::kBuildFailed: return "BUILD FAILED";
+    case LabOutcome::kMissing: return "MISSING";
+  }
+  return "?";
 }
 
-const char* StatusColour(const std::string& status) {
-  if (status == "passed" || status == "ok") return "32";
-  if (status == "not_run" || status == "not_started" || status == "missing" ||
-      status == "machine_error") {
+const char* StatusSymbol(CaseStatus status) {
+  if (status == CaseStatus::kPassed) return "\xE2\x9C\x93";  // ✓
+  if (status == CaseStatus::kNotRun) return "\xC2\xB7";       // ·
+  return "\xE2\x9C\x97";                                      // ✗
+}
+
+const char* StatusSymbol(LabOutcome outcome) {
+  if (outcome == LabOutcome::kOk) return "\xE2\x9C\x93";
+  if (outcome == LabOutcome::kNotStarted) return "\xC2\xB7";
+  return "\xE2\x9C\x97";
+}
+
+const char* StatusColour(CaseStatus status) {
+  if (status == CaseStatus::kPassed) return "32";
+  if (status == CaseStatus::kNotRun || status == CaseStatus::kMachineError) return "33";
+  return "31";
+}
+
+const char* StatusColour(LabOutcome outcome) {
+  if (outcome == LabOutcome::kOk) return "32";
+  if (outcome == LabOutcome::kNotStarted || outcome == LabOutcome::kMissing ||
+      outcome == LabOutcome::kMachineError) {
     return "33";
   }
   return "31";
 }
 
-bool IsAbnormal(const std::string& status) {
-  return status == "timed_out" || status == "crashed" || status == "exited_early" ||
-         status == "machine_error";
+bool IsAbnormal(CaseStatus status) {
+  return status == CaseStatus::kTimedOut || status == CaseStatus::kCrashed ||
+         status == CaseStatus::kExitedEarly || status == CaseStatus::kMachineError;
+}
+
+LabOutcome AsOutcome(LabStatus status) {
+  switch (status) {
+    case LabStatus::kOk: return LabOutcome::kOk;
+    case LabStatus::kBuildFailed: return LabOutcome::kBuildFailed;
+    case LabStatus::kMissing: return LabOutcome::kMissing;
+  }
+  return LabOutcome::kMissing;
 }
 
 int LabNumber(const GradedLab& lab, size_t index) {
@@ -151,11 +181,11 @@ int LabNumber(const GradedLab& lab, size_t index) {
 }
 
 int CaseScore(const GradedLab& lab, const GradedCase& c) {
-  return lab.status == "ok" ? c.score : 0;
+  return lab.status == LabStatus::kOk ? c.score : 0;
 }
 
 bool NotStarted(const GradedLab& lab) {
-  if (lab.status != "ok" || lab.score != 0 || lab.cases.empty()) return false;
+  if (lab.status != LabStatus::kOk || lab.score != 0 || lab.cases.empty()) return false;
   for (const GradedCase& c : lab.cases) {
     if (c.passed() || c.failure.find("ENOSYS") == std::string::npos) return false;
   }
@@ -202,13 +232,13 @@ std::string FitToWidth(std::string_view text, size_t width) {
 }
 
 LabOutcome OutcomeOf(const GradedLab& lab) {
-  if (lab.status == "missing") return LabOutcome::kMissing;
-  if (lab.status != "ok") return LabOutcome::kBuildFailed;
+  if (lab.status != judge::LabStatus::kOk) return internal::AsOutcome(lab.status);
   bool machine = false, timeout = false, crashed = false;
   for (const GradedCase& c : lab.cases) {
-    machine = machine || c.status == "machine_error";
-    timeout = timeout || c.status == "timed_out";
-    crashed = crashed || c.status == "crashed" || c.status == "exited_early";
+    machine = machine || c.status == judge::CaseStatus::kMachineError;
+    timeout = timeout || c.status == judge::CaseStatus::kTimedOut;
+    crashed = crashed || c.status == judge::CaseStatus::kCrashed ||
+              c.status == judge::CaseStatus::kExitedEarly;
   }
   if (machine) return LabOutcome::kMachineError;
   if (timeout) return LabOutcome::kTimeout;
@@ -219,13 +249,13 @@ LabOutcome OutcomeOf(const GradedLab& lab) {
 
 const char* OutcomeName(LabOutcome outcome) {
   switch (outcome) {
-    case LabOutcome::kOk: return "ok";
+    case LabOutcome::kOk: return judge::StatusName(judge::LabStatus::kOk);
     case LabOutcome::kNotStarted: return "not_started";
     case LabOutcome::kCrashed: return "crashed";
     case LabOutcome::kTimeout: return "timeout";
     case LabOutcome::kMachineError: return "machine_error";
-    case LabOutcome::kBuildFailed: return "build_failed";
-    case LabOutcome::kMissing: return "missing";
+    case LabOutcome::kBuildFailed: return judge::StatusName(judge::LabStatus::kBuildFailed);
+    case LabOutcome::kMissing: return judge::StatusName(judge::LabStatus::kMissing);
   }
   return "?";
 }

@@ -57,9 +57,9 @@ TEST(FitToWidth, WrapsLongLinesAtTokensAndIndentsTheirContinuation) {
 }
 
 TEST(LabNumber, ComesFromTheIdOrElseThePosition) {
-  EXPECT_EQ(LabNumber(testing::Lab("03_listen", "", 0, 0, "ok"), 0), 3);
-  EXPECT_EQ(LabNumber(testing::Lab("12_select", "", 0, 0, "ok"), 0), 12);
-  EXPECT_EQ(LabNumber(testing::Lab("extra", "", 0, 0, "ok"), 4), 5);
+  EXPECT_EQ(LabNumber(testing::Lab("03_listen", "", 0, 0, LabStatus::kOk), 0), 3);
+  EXPECT_EQ(LabNumber(testing::Lab("12_select", "", 0, 0, LabStatus::kOk), 0), 12);
+  EXPECT_EQ(LabNumber(testing::Lab("extra", "", 0, 0, LabStatus::kOk), 4), 5);
 }
 
 TEST(FirstDifference, TrustsTheJudgeAndFallsBackToComparing) {

@@ -171,12 +171,12 @@ TEST(MarkdownReport, ShowsMarkupOutsideFencesAsTextNotAsMarkup) {
 // placeholder: one line says so, instead of a side-by-side per case.
 TEST(NotStartedLab, IsSummedUpInOneLine) {
   GradeResult result;
-  GradedLab lab{"05_connect", "connect()", 0, 3, "ok", "", {}};
+  GradedLab lab{"05_connect", "connect()", 0, 3, LabStatus::kOk, "", {}};
   for (const char* name : {"Connect.One", "Connect.Two"}) {
     GradedCase c;
     c.name = name;
     c.max_score = 1;
-    c.status = "failed";
+    c.status = CaseStatus::kFailed;
     c.reason = "expectation failed: ConnectInet";
     c.failure = "ConnectInet\n  expected: success\n  actual:   error ENOSYS (Function not implemented)";
     c.transcript = {"1. ConnectInet -> error ENOSYS"};
