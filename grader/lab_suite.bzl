@@ -171,7 +171,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         srcs = ["server.cc"] + fields,
         deps = ["//labs/%s:contract" % lab, "//grader/harness:call_server"],
         alwayslink = True,
-        # Every submission's library links it (third_party/submission.bzl).
+        # Every submission's library links it (grader/build/submission.bzl).
         visibility = ["//visibility:public"],
     )
     student_library("reference_student.so", ":reference", ":call_server")
