@@ -29,7 +29,7 @@ def lab_files(header, source, support = []):
         name = "test_support",
         testonly = True,
         hdrs = support,
-        deps = [":contract", _HARNESS],
+        deps = [":contract", _HARNESS, "//grader/harness:test_sockets"],
         visibility = ["//visibility:public"],
     )
     native.cc_library(
@@ -171,7 +171,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         srcs = ["server.cc"] + fields,
         deps = ["//labs/%s:contract" % lab, "//grader/harness:call_server"],
         alwayslink = True,
-        # Every submission's library links it (third_party/submission.bzl).
+        # Every submission's library links it (grader/build/submission.bzl).
         visibility = ["//visibility:public"],
     )
     student_library("reference_student.so", ":reference", ":call_server")

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "grader/build/compile_jail.h"
+#include "grader/process/spawn.h"
 
 namespace labkit::build {
 namespace {
@@ -28,6 +28,8 @@ constexpr const char* kLibrarySuffix = "_student.so";
 
 namespace fs = std::filesystem;
 constexpr int kErrorLinesShown = 20;
+// Of Bazel's own output (its errors are read from the event stream).
+constexpr size_t kBazelOutputKept = 4 << 20;
 
 struct BazelRun {
   int exit_code = -1;
@@ -46,41 +48,26 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
   std::vector<std::string> args = {"bazel", "build", "--keep_going", "--noshow_progress",
                                    "--color=no", "--build_event_json_file=" + events_path};
   args.insert(args.end(), targets.begin(), targets.end());
-  // Output goes to an unlinked file, not a pipe: a Bazel client that starts
-  // a server leaves the server holding its output, and a pipe would then
-  // never reach end-of-file.
-  char output_template[] = "/tmp/labkit-bazel-output.XXXXXX";
-  int output = ::mkstemp(output_template);
-  if (output < 0) throw std::runtime_error("cannot create a temporary file");
-  ::unlink(output_template);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(output, STDOUT_FILENO);
-    ::dup2(output, STDERR_FILENO);
-    ::close(output);
-    if (::chdir(root.c_str()) != 0) ::_exit(126);
-    if (!objects_dir.empty()) ::setenv("LABKIT_SUBMISSION", objects_dir.c_str(), 1);
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execvp("bazel", argv.data());
-    ::_exit(127);
+  process::SpawnOptions options;
+  options.cwd = root;
+  if (!objects_dir.empty()) options.env = {"LABKIT_SUBMISSION=" + objects_dir};
+  options.out = process::Output::kCapture;
+  options.err = process::Output::kWithStdout;
+  options.capture_limit = kBazelOutputKept;
+  process::SpawnResult bazel = process::Spawn(args, options);
+  if (!bazel.started || bazel.exit_code < 0) {
+    fs::remove(events_path);
+    throw std::runtime_error(bazel.error);  // "cannot run bazel: No such file or directory"
   }
   BazelRun run;
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  char buffer[4096];
-  ::lseek(output, 0, SEEK_SET);
-  for (ssize_t n; (n = ::read(output, buffer, sizeof buffer)) > 0;) run.output.append(buffer, n);
-  ::close(output);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.exit_code = bazel.exit_code;
+  run.output = std::move(bazel.out);
   std::ifstream in(events_path);
   for (std::string line; std::getline(in, line);) {
     nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
     if (!event.is_discarded()) run.events.push_back(std::move(event));
   }
   fs::remove(events_path);
-  if (run.exit_code == 127) throw std::runtime_error("bazel is not installed");
   return run;
 }
 

@@ -2,7 +2,7 @@
 // jail (compile_jail.h), all labs in parallel; then Bazel links each lab's
 // student library (the student's objects and the lab's call server, loaded
 // by the student process of each graded case) in the @submission repository
-// (third_party/submission.bzl), with BUILD files the grader owns. A file that
+// (grader/build/submission.bzl), with BUILD files the grader owns. A file that
 // does not compile, or goes over a limit, costs its lab only, as does a link
 // error (--keep_going). Outcomes are read from Bazel's build event stream,
 // never inferred from files a previous build may have left behind.

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "grader/harness/call_step.h"
 #include "grader/harness/show.h"
 
 namespace labkit::harness {
@@ -55,6 +56,14 @@ class Script {
   // a result of -1 fails the case with the errno, since the test cannot go on.
   int Sys(std::string_view what, int result);
 
+  // The same, for a call that carries its own label (call_step.h):
+  //   s.Sys(sys::Close(As("client", client)))
+  template <typename Run>
+  int Sys(const CallStep<Run>& call) {
+    int result = static_cast<int>(call.run());
+    return Sys(call.label, result);
+  }
+
   // Calls the code under test. The call is recorded before it runs, so a
   // crash or hang inside it is reported against this step.
   template <typename Fn>
@@ -80,6 +89,21 @@ class Script {
     if (result.ok() || result.error() != error) {
       Fail(what, "error " + ErrnoName(error), Show(result), HintFor(result.error(), hint));
     }
+  }
+
+  // Call, ExpectOk and ExpectError for a call that carries its own label:
+  //   s.ExpectOk(LABKIT_CALL(BindInet, As("fd", fd), "127.0.0.1", 0))
+  template <typename Run>
+  auto Call(const CallStep<Run>& call) {
+    return Call(call.label, call.run);
+  }
+  template <typename Run>
+  auto ExpectOk(const CallStep<Run>& call, std::string_view hint = "") {
+    return ExpectOk(call.label, call.run, hint);
+  }
+  template <typename Run>
+  void ExpectError(const CallStep<Run>& call, int error, std::string_view hint = "") {
+    ExpectError(call.label, error, call.run, hint);
   }
 
   // Compares a value the test observed with what it should be.

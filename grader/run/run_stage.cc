@@ -1,37 +1,34 @@
 #include "grader/run/run_stage.h"
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "grader/process/spawn.h"
+
 namespace labkit::run {
+namespace {
+
+// A trusted binary only printing its table; far more than it ever takes.
+constexpr int kListTimeoutMs = 120'000;
+
+}  // namespace
 
 std::vector<CaseInfo> ListCases(const std::string& tests) {
-  int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, STDOUT_FILENO);
-    ::dup2(report[1], 3);
-    ::setenv(harness::kGradeModeVariable, "list", 1);
-    ::setenv(harness::kReportFdVariable, "3", 1);
-    ::execl(tests.c_str(), tests.c_str(), nullptr);
-    ::_exit(127);
+  process::SpawnOptions options;
+  options.env = {std::string(harness::kGradeModeVariable) + "=list",
+                 std::string(harness::kReportFdVariable) + "=3"};
+  options.out = process::Output::kDiscard;
+  options.capture_fd3 = true;
+  options.timeout_ms = kListTimeoutMs;
+  process::SpawnResult listed = process::Spawn({tests}, options);
+  if (!listed.started) throw std::runtime_error(listed.error);
+  if (listed.timed_out) {
+    throw std::runtime_error("the test binary " + tests + " did not list its cases in time");
   }
-  ::close(report[1]);
-  std::string text;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) text.append(buffer, n);
-  ::close(report[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const std::string& text = listed.fd3;
   std::vector<CaseInfo> cases;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {

@@ -34,7 +34,7 @@ TEST(Bind, PutsThePortInNetworkByteOrder) {
     std::string call = "BindInet(fd, \"127.0.0.1\", " + std::to_string(port) + ")";
     s.ExpectOk(call, [&] { return BindInet(fd, "127.0.0.1", port); });
     s.Expect("getsockname(fd)", Named{"127.0.0.1:" + std::to_string(port)},
-             Named{LocalAddress(fd)}, PortHint(port));
+             Named{LocalAddress(fd)}, SwappedPortHint(port));
   });
 }
 
@@ -83,7 +83,7 @@ TEST(Bind, AbstractNameIsTheNameAsked) {
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk("BindUnixAbstract(fd, \"" + name + "\")", [&] { return BindUnixAbstract(fd, name); });
     sockaddr_un address;
-    socklen_t length = UnixAddress(name, true, address);
+    socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
              Named{"unix:@" + name + " (abstract, length " + std::to_string(length) + ")"},
              Named{LocalAddress(fd)},

@@ -37,7 +37,7 @@ TEST(Listen, PutsTheChosenPortInNetworkByteOrder) {
     std::string call = "ListenInet(\"127.0.0.1\", " + std::to_string(port) + ", 4)";
     int server = s.ExpectOk(call, [&] { return ListenInet("127.0.0.1", port, 4); });
     s.Expect("getsockname(server)", Named{"127.0.0.1:" + std::to_string(port)},
-             Named{LocalAddress(server)}, PortHint(port));
+             Named{LocalAddress(server)}, SwappedPortHint(port));
   });
 }
 
@@ -56,7 +56,7 @@ TEST(Listen, UnixBacklogBoundsTheQueue) {
 
 TEST(Listen, ReportsAPortInUseAndLeaksNothing) {
   RunCase({.points = 1}, [](Script& s) {
-    int other = TestSocket(s, AF_INET);
+    int other = TestSocket(s, AF_INET, SOCK_STREAM, kBoundedWaits);
     sockaddr_storage address;
     socklen_t length = harness::MakeInetAddress("127.0.0.1", 0, address);
     s.Sys("bind(other, 127.0.0.1:0)", ::bind(other, reinterpret_cast<sockaddr*>(&address), length));

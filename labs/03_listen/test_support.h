@@ -6,13 +6,10 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstddef>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -20,6 +17,7 @@
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/03_listen/listen_lab.h"
 
 namespace labkit::lab03 {
@@ -32,30 +30,17 @@ using harness::Named;
 using harness::PeerAddress;
 using harness::RunCase;
 using harness::Script;
+using harness::SwappedPortHint;
+using harness::TestSocket;
+using harness::UnixAddress;
+using harness::UnixName;
 
 // Every wait of the test's own is bounded by this.
 inline constexpr int kWaitMs = 1000;
 
-// A socket the test creates itself, recorded as a step. A blocking
-// connect() or recv() on it gives up after kWaitMs, whatever the code under
-// test did.
-inline int TestSocket(harness::Script& s, int family, int type = SOCK_STREAM) {
-  int fd = s.Sys("socket(" + harness::FamilyName(family) + ", " + harness::SocketTypeName(type) +
-                     ", 0)",
-                 ::socket(family, type, 0));
-  timeval bound{kWaitMs / 1000, (kWaitMs % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
-  return fd;
-}
-
-// An AF_UNIX address for a filesystem path.
-inline socklen_t UnixAddress(const std::string& path, sockaddr_un& out) {
-  out = {};
-  out.sun_family = AF_UNIX;
-  std::memcpy(out.sun_path, path.c_str(), path.size() + 1);
-  return offsetof(sockaddr_un, sun_path) + path.size() + 1;
-}
+// Every socket of the test's own here: a blocking connect() or recv() on
+// it gives up after kWaitMs, whatever the code under test did.
+inline const harness::TestSocketOptions kBoundedWaits{.timeout_ms = kWaitMs};
 
 // "connected", or the error connect() gave, for a transcript.
 inline harness::Named ConnectOutcome(int client, const sockaddr* address, socklen_t length) {
@@ -69,7 +54,7 @@ inline int ExpectConnect(harness::Script& s, const std::string& ip, uint16_t por
                          std::string_view hint) {
   sockaddr_storage address;
   socklen_t length = harness::MakeInetAddress(ip, port, address);
-  int client = TestSocket(s, address.ss_family);
+  int client = TestSocket(s, address.ss_family, SOCK_STREAM, kBoundedWaits);
   std::string where = address.ss_family == AF_INET6 ? "[" + ip + "]" : ip;
   s.Expect("connect(client, " + where + ":" + std::to_string(port) + ")",
            harness::Named{"connected"},
@@ -80,8 +65,8 @@ inline int ExpectConnect(harness::Script& s, const std::string& ip, uint16_t por
 // The same for an AF_UNIX path.
 inline int ExpectConnectUnix(harness::Script& s, const std::string& path, std::string_view hint) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, address);
-  int client = TestSocket(s, AF_UNIX);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
+  int client = TestSocket(s, AF_UNIX, SOCK_STREAM, kBoundedWaits);
   s.Expect("connect(client, \"" + path + "\")", harness::Named{"connected"},
            ConnectOutcome(client, reinterpret_cast<sockaddr*>(&address), length), hint);
   return client;
@@ -108,7 +93,7 @@ inline void ExpectListening(harness::Script& s, int fd, const std::string& name)
 // one gets EAGAIN, trying at most `limit`. Linux queues backlog + 1.
 inline int UnixConnectsUntilFull(const std::string& path, int limit) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, address);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
   for (int connected = 0; connected < limit; ++connected) {
     int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if (client < 0 || ::connect(client, reinterpret_cast<sockaddr*>(&address), length) != 0) {
@@ -161,13 +146,6 @@ inline uint16_t UnusedPortWithDistinctBytes(const std::string& ip) {
     port = harness::UnusedPort(ip);
   } while ((port >> 8) == (port & 0xff));
   return port;
-}
-
-// The hint for a port that came back wrong: a swapped one means no htons.
-inline std::string PortHint(uint16_t wanted) {
-  uint16_t swapped = static_cast<uint16_t>((wanted >> 8) | (wanted << 8));
-  return "if the port you see is " + std::to_string(swapped) + ", that is " +
-         std::to_string(wanted) + " with its two bytes swapped: convert it with htons()";
 }
 
 }  // namespace labkit::lab03

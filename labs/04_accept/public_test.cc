@@ -25,7 +25,7 @@ TEST(Accept, ReportsTheIPv4PeerAddress) {
     s.Expect("getpeername(accepted.fd): who the new socket is connected to",
              Named{LocalAddress(client)}, Named{PeerAddress(accepted.fd)},
              "return the descriptor accept() gave you, not the listener");
-    BoundWaits(accepted.fd);
+    harness::BoundWaits(accepted.fd, kWaitMs);
     char buffer[8] = {};
     s.Sys("recv(accepted.fd): the bytes the client sent before accept",
           static_cast<int>(::recv(accepted.fd, buffer, sizeof buffer - 1, 0)));
@@ -60,7 +60,7 @@ TEST(Accept, FormatsAnAddressOfEachFamily) {
 
     sockaddr_storage storage{};
     sockaddr_un& un = reinterpret_cast<sockaddr_un&>(storage);
-    socklen_t length = UnixAddress("/tmp/client.sock", false, un);
+    socklen_t length = UnixAddress("/tmp/client.sock", UnixName::kPath, un);
     s.Expect("FormatPeer(AF_UNIX \"/tmp/client.sock\")", std::string("unix:/tmp/client.sock"),
              s.Call("FormatPeer(sockaddr_un \"/tmp/client.sock\")",
                     [&] { return FormatPeer(storage, length); }));

@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -23,6 +22,7 @@
 #include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/04_accept/accept_lab.h"
 
 namespace labkit::lab04 {
@@ -32,7 +32,13 @@ using harness::LocalAddress;
 using harness::Named;
 using harness::PeerAddress;
 using harness::RunCase;
+using harness::BoundAddress;
+using harness::OpenFds;
 using harness::Script;
+using harness::SendFrom;
+using harness::TestSocket;
+using harness::UnixAddress;
+using harness::UnixName;
 
 // How a transcript shows what AcceptWithPeer returned (found by ADL).
 inline std::string Show(const Accepted& a) {
@@ -41,21 +47,6 @@ inline std::string Show(const Accepted& a) {
 
 // How long the test's own sockets wait for the server before giving up.
 inline constexpr int kWaitMs = 500;
-
-// A socket the test creates itself, recorded as a step.
-inline int TestSocket(harness::Script& s, int family, int type) {
-  return s.Sys("socket(" + harness::FamilyName(family) + ", " + harness::SocketTypeName(type) +
-                   ", 0)",
-               ::socket(family, type, 0));
-}
-
-// The address a socket is bound to, raw.
-inline socklen_t BoundAddress(int fd, sockaddr_storage& out) {
-  out = {};
-  socklen_t length = sizeof out;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&out), &length);
-  return length;
-}
 
 // A TCP listener on ip port 0 (the kernel picks the port).
 inline int TcpListener(harness::Script& s, const std::string& ip, int flags = 0) {
@@ -69,14 +60,6 @@ inline int TcpListener(harness::Script& s, const std::string& ip, int flags = 0)
     s.Sys("fcntl(listener, F_SETFL, O_NONBLOCK)", ::fcntl(fd, F_SETFL, O_NONBLOCK));
   }
   return fd;
-}
-
-// An AF_UNIX address for a path, or for an abstract name when `abstract`.
-inline socklen_t UnixAddress(const std::string& name, bool abstract, sockaddr_un& out) {
-  out = {};
-  out.sun_family = AF_UNIX;
-  std::memcpy(out.sun_path + (abstract ? 1 : 0), name.data(), name.size());
-  return offsetof(sockaddr_un, sun_path) + (abstract ? 1 : 0) + name.size() + (abstract ? 0 : 1);
 }
 
 // FormatPeer of the code under test on a sockaddr_in or sockaddr_in6 that
@@ -97,7 +80,7 @@ inline void ExpectFormatsInet(harness::Script& s, const std::string& ip, uint16_
 // An AF_UNIX stream listener at `path`.
 inline int UnixListener(harness::Script& s, const std::string& path) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, false, address);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
   s.Sys("bind(listener, \"" + path + "\")",
         ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
@@ -114,13 +97,6 @@ inline int QueuedConnections(int listener) {
   return static_cast<int>(info.tcpi_unacked);
 }
 
-// Bounds every later recv/send on a socket of the test's own.
-inline void BoundWaits(int fd) {
-  timeval bound{0, kWaitMs * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
-}
-
 // A client of the test's own, connected to `listener` (before anyone
 // accepts: the kernel completes the connection and queues it). For TCP it
 // also waits, bounded, until the listener's queue shows the connection, so
@@ -134,7 +110,7 @@ inline int ConnectClient(harness::Script& s, int listener, const std::string& na
   const int queued = tcp ? QueuedConnections(listener) : 0;
   s.Sys("connect(" + name + ", " + harness::LocalAddress(listener) + ")",
         ::connect(fd, reinterpret_cast<sockaddr*>(&address), length));
-  BoundWaits(fd);
+  harness::BoundWaits(fd, kWaitMs);
   if (tcp) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
     while (QueuedConnections(listener) <= queued) {
@@ -148,14 +124,6 @@ inline int ConnectClient(harness::Script& s, int listener, const std::string& na
   }
   s.Note(name + " is " + harness::LocalAddress(fd));
   return fd;
-}
-
-// Sends all of `bytes` from a socket of the test's own.
-inline void SendFrom(harness::Script& s, int fd, const std::string& name,
-                     const std::string& bytes) {
-  ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  s.Sys("send(" + name + ", " + harness::EscapeBytes(bytes) + ")",
-        n == static_cast<ssize_t>(bytes.size()) ? static_cast<int>(n) : -1);
 }
 
 // Everything a socket receives until the end of the stream, and how it
@@ -230,13 +198,6 @@ inline harness::Named Listed(const std::vector<std::string>& items) {
   std::string text;
   for (const std::string& item : items) text += (text.empty() ? "" : ", ") + item;
   return {"[" + text + "]"};
-}
-
-// The descriptors a case holds, counted, and reported as a step.
-inline int OpenFds(harness::Script& s, const std::string& when) {
-  int count = harness::CountOpenFds();
-  s.Note("descriptors open " + when + ": " + std::to_string(count));
-  return count;
 }
 
 }  // namespace labkit::lab04

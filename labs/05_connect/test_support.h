@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/05_connect/connect_lab.h"
 
 namespace labkit::lab05 {
@@ -32,24 +32,12 @@ using harness::LocalAddress;
 using harness::LocalPort;
 using harness::RunCase;
 using harness::Script;
+using harness::TestSocket;
+using harness::UnixAddress;
+using harness::UnixName;
 
 // How long the test waits for anything the client should have done already.
 inline constexpr int kWaitMs = 1000;
-
-// A socket the test creates itself, recorded as a step.
-inline int TestSocket(harness::Script& s, int family, int type) {
-  return s.Sys("socket(" + harness::FamilyName(family) + ", " + harness::SocketTypeName(type) +
-                   ", 0)",
-               ::socket(family, type, 0));
-}
-
-// An AF_UNIX address for a filesystem path.
-inline socklen_t UnixAddress(const std::string& path, sockaddr_un& out) {
-  out = {};
-  out.sun_family = AF_UNIX;
-  std::memcpy(out.sun_path, path.data(), path.size());
-  return offsetof(sockaddr_un, sun_path) + path.size() + 1;
-}
 
 // A socket of the test's own bound to ip:0 (any free port) with `type`.
 inline int BoundInetSocket(harness::Script& s, const std::string& ip, int type = SOCK_STREAM) {
@@ -71,7 +59,7 @@ inline int InetListener(harness::Script& s, const std::string& ip) {
 // The test's server on an AF_UNIX path.
 inline int UnixListener(harness::Script& s, const std::string& path, int type = SOCK_STREAM) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, address);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, type);
   s.Sys("bind(server, \"" + path + "\")",
         ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
@@ -99,12 +87,6 @@ inline void ExpectPeerAddress(harness::Script& s, const std::string& name, int c
   s.Expect(call, expected, s.ExpectOk(call, [&] { return PeerAddress(client); }), hint);
 }
 
-// Bounds every later read on a socket of the test's own (or the client it holds).
-inline void BoundReads(int fd) {
-  timeval limit{kWaitMs / 1000, (kWaitMs % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-}
-
 // Takes the connection the client made; fails the case if none is pending.
 inline int AcceptClient(harness::Script& s, int listener) {
   bool waiting = harness::WaitFor(listener, POLLIN, kWaitMs);
@@ -112,7 +94,7 @@ inline int AcceptClient(harness::Script& s, int listener) {
                waiting ? "yes" : "nothing arrived within " + std::to_string(kWaitMs) + " ms",
                "connect() to the server's address must have succeeded before you return");
   int conn = s.Sys("accept(server) -> conn", ::accept(listener, nullptr, nullptr));
-  BoundReads(conn);
+  harness::BoundWaits(conn, kWaitMs, harness::Waits::kReceives);
   return conn;
 }
 
@@ -164,7 +146,7 @@ inline int CheckConnected(harness::Script& s, int client, int listener, std::str
   s.Expect("read(conn) at the server", question, ReadBytes(conn, question.size()));
   s.Sys("write(conn, " + harness::EscapeBytes(answer) + ")",
         static_cast<int>(::write(conn, answer.data(), answer.size())));
-  BoundReads(client);
+  harness::BoundWaits(client, kWaitMs, harness::Waits::kReceives);
   s.Expect("read(client)", answer, ReadBytes(client, answer.size()),
            "a connected socket reads and writes like a file descriptor");
   return conn;

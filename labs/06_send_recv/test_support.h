@@ -12,7 +12,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -29,6 +28,7 @@
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/06_send_recv/send_recv_lab.h"
 
 namespace labkit::lab06 {
@@ -54,13 +54,6 @@ struct Connection {
   int peer = -1;
 };
 
-// The test's own socket never blocks it for long.
-inline void BoundWaits(int fd) {
-  timeval bound{kWaitMs / 1000, (kWaitMs % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
-}
-
 // A TCP connection over loopback.
 inline Connection TcpConnection(harness::Script& s) {
   Connection c;
@@ -75,7 +68,7 @@ inline Connection TcpConnection(harness::Script& s) {
             (c.peer = ::accept(listener, nullptr, nullptr)) >= 0;
   if (!ok) s.Fail("set up a TCP connection on loopback", "success", harness::ErrnoName(errno));
   ::close(listener);
-  BoundWaits(c.peer);
+  harness::BoundWaits(c.peer, kWaitMs);
   int one = 1;  // the peer's small sends go out at once, not batched by Nagle
   ::setsockopt(c.peer, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   s.Note("TCP connection over loopback: mine " + harness::LocalAddress(c.mine) + " <-> peer " +
@@ -87,7 +80,7 @@ inline Connection UnixConnection(harness::Script& s) {
   int fds[2];
   s.Sys("socketpair(AF_UNIX, SOCK_STREAM, 0, [mine, peer])",
         ::socketpair(AF_UNIX, SOCK_STREAM, 0, fds));
-  BoundWaits(fds[1]);
+  harness::BoundWaits(fds[1], kWaitMs);
   return {fds[0], fds[1]};
 }
 

@@ -18,6 +18,7 @@
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/07_datagram/datagram_lab.h"
 
 namespace labkit::lab07 {
@@ -28,6 +29,9 @@ using harness::LocalPort;
 using harness::Named;
 using harness::RunCase;
 using harness::Script;
+using harness::TestSocket;
+using harness::UnixAddress;
+using harness::UnixName;
 
 // How long the test waits for a datagram that should be on its way.
 inline constexpr int kArrivalMs = 1000;
@@ -75,17 +79,10 @@ inline Endpoint InetEndpoint(const std::string& ip, uint16_t port) {
   return endpoint;
 }
 
-// A socket the test creates itself, recorded as a step.
-inline int TestSocket(harness::Script& s, int family, int type, const std::string& name) {
-  return s.Sys(name + " = socket(" + harness::FamilyName(family) + ", " +
-                   harness::SocketTypeName(type) + ", 0)",
-               ::socket(family, type, 0));
-}
-
 // A UDP socket of the test's own, bound to ip port 0.
 inline int TestUdp(harness::Script& s, const std::string& name, const std::string& ip) {
   Endpoint any = InetEndpoint(ip, 0);
-  int fd = TestSocket(s, any.address.ss_family, SOCK_DGRAM, name);
+  int fd = TestSocket(s, any.address.ss_family, SOCK_DGRAM, {.name = name});
   s.Sys("bind(" + name + ", " + ip + " port 0)",
         ::bind(fd, reinterpret_cast<sockaddr*>(&any.address), any.length));
   s.Note(name + " is " + harness::LocalAddress(fd));

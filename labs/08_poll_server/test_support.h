@@ -7,7 +7,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -16,7 +15,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstddef>
-#include <cstring>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -27,6 +25,7 @@
 #include "grader/harness/case_runner.h"
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/08_poll_server/poll_server_lab.h"
 
 namespace labkit::lab08 {
@@ -34,7 +33,11 @@ namespace labkit::lab08 {
 // The harness names this lab's public and hidden tests use unqualified.
 using harness::Named;
 using harness::RunCase;
+using harness::BoundAddress;
+using harness::OpenFds;
 using harness::Script;
+using harness::SendFrom;
+using harness::TestSocket;
 
 // How a transcript shows this lab's values (found by ADL).
 inline std::string Show(const Answers& a) {
@@ -58,21 +61,6 @@ inline std::string Reply(std::string_view line) {
 // How long the test's own sockets wait for the server before giving up.
 inline constexpr int kWaitMs = 1000;
 
-// A socket the test creates itself, recorded as a step.
-inline int TestSocket(Script& s, int family, int type) {
-  return s.Sys("socket(" + harness::FamilyName(family) + ", " + harness::SocketTypeName(type) +
-                   ", 0)",
-               ::socket(family, type, 0));
-}
-
-// The address a socket is bound to, raw.
-inline socklen_t BoundAddress(int fd, sockaddr_storage& out) {
-  out = {};
-  socklen_t length = sizeof out;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&out), &length);
-  return length;
-}
-
 // A TCP listener on `ip` ("127.0.0.1" or "::1"), port 0, with `backlog`.
 inline int TcpListener(Script& s, const std::string& ip, int backlog = 128) {
   sockaddr_storage address;
@@ -88,22 +76,17 @@ inline int TcpListener(Script& s, const std::string& ip, int backlog = 128) {
 // An AF_UNIX stream listener at a fresh path in the case's directory.
 inline int UnixListener(Script& s, int backlog = 128) {
   const std::string path = harness::MakeTempDir() + "/server.sock";
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::memcpy(address.sun_path, path.data(), path.size());
+  sockaddr_un address;
+  socklen_t length = harness::UnixAddress(path, harness::UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
   s.Sys("bind(listener, \"" + path + "\")",
-        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address));
+        ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   s.Sys("listen(listener, " + std::to_string(backlog) + ")", ::listen(fd, backlog));
   return fd;
 }
 
 // Bounds every later blocking recv/send on a socket of the test's own.
-inline void BoundWaits(int fd) {
-  timeval bound{kWaitMs / 1000, (kWaitMs % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
-  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
-}
+inline void BoundWaits(int fd) { harness::BoundWaits(fd, kWaitMs); }
 
 // A client of `listener`, connected (the kernel completes the connection
 // and queues it before anyone accepts), its waits bounded; -1 on failure.
@@ -138,13 +121,6 @@ inline Pair ConnectedPair(Script& s, bool nonblocking = true) {
     s.Sys("fcntl(server end, F_SETFL, O_NONBLOCK)", ::fcntl(pair.server, F_SETFL, O_NONBLOCK));
   }
   return pair;
-}
-
-// Sends all of `bytes` from a socket of the test's own, as a step.
-inline void SendFrom(Script& s, int fd, const std::string& name, const std::string& bytes) {
-  ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  s.Sys("send(" + name + ", " + harness::EscapeBytes(bytes) + ")",
-        n == static_cast<ssize_t>(bytes.size()) ? static_cast<int>(n) : -1);
 }
 
 // Waits, bounded, until `fd` shows `events` (or a hang-up or an error).
@@ -280,13 +256,6 @@ inline SysResult<ServeStats> ServeWhile(Script& s, const ServerConfig& config, i
   }
   peers.Report(s);
   return result;
-}
-
-// The descriptors a case holds, counted, and reported as a step.
-inline int OpenFds(Script& s, const std::string& when) {
-  int count = harness::CountOpenFds();
-  s.Note("descriptors open " + when + ": " + std::to_string(count));
-  return count;
 }
 
 }  // namespace labkit::lab08

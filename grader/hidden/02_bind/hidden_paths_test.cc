@@ -15,7 +15,7 @@ namespace {
 // The test binds a socket of its own to `path`; it listens if asked.
 int TestUnixServer(Script& s, const std::string& path, bool listening) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, false, address);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
   s.Sys("bind(fd, \"" + path + "\")", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
@@ -76,7 +76,7 @@ TEST(Bind, ReplacesASocketFileEvenWhileAServerUsesIt) {
                "S_ISSOCK, so unlink() it, then bind()");
     s.Sys("listen(fd, 4)", ::listen(fd, 4));
     sockaddr_un address;
-    socklen_t length = UnixAddress(path, false, address);
+    socklen_t length = UnixAddress(path, UnixName::kPath, address);
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("connect(client, \"" + path + "\")",
           ::connect(client, reinterpret_cast<sockaddr*>(&address), length));
@@ -119,7 +119,7 @@ TEST(Bind, AbstractNameOf107CharactersFitsAnd108DoesNot) {
                [&] { return BindUnixAbstract(fd, longest); },
                "the leading NUL and 107 characters fill sun_path's 108 bytes exactly: that fits");
     sockaddr_un address;
-    socklen_t length = UnixAddress(longest, true, address);
+    socklen_t length = UnixAddress(longest, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
              Named{"unix:@" + longest + " (abstract, length " + std::to_string(length) + ")"},
              Named{LocalAddress(fd)});
@@ -134,7 +134,7 @@ TEST(Bind, ReportsAnAbstractNameInUse) {
   RunCase({.points = 1}, [](Script& s) {
     std::string name = AbstractName(30);
     sockaddr_un address;
-    socklen_t length = UnixAddress(name, true, address);
+    socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     int first = TestSocket(s, AF_UNIX, SOCK_DGRAM);
     s.Sys("bind(first, @" + name + ")", ::bind(first, reinterpret_cast<sockaddr*>(&address), length));
     int fd = TestSocket(s, AF_UNIX, SOCK_DGRAM);
@@ -152,7 +152,7 @@ TEST(Bind, AbstractNameKeepsEveryByteEvenANul) {
     s.ExpectOk("BindUnixAbstract(fd, " + shown + "), a name with a NUL byte inside",
                [&] { return BindUnixAbstract(fd, name); });
     sockaddr_un address;
-    socklen_t length = UnixAddress(name, true, address);
+    socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
              Named{harness::EscapeBytes(
                  harness::FormatSockaddr(reinterpret_cast<sockaddr*>(&address), length))},

@@ -45,7 +45,7 @@ TEST(Bind, IPv6LoopbackWithAChosenPort) {
                [&] { return BindInet6(fd, "::1", port); },
                "EINVAL from bind() often means a wrong address length: sizeof(sockaddr_in6)");
     s.Expect("getsockname(fd)", Named{"[::1]:" + std::to_string(port)}, Named{LocalAddress(fd)},
-             PortHint(port));
+             SwappedPortHint(port));
   });
 }
 
@@ -132,7 +132,7 @@ TEST(Bind, ReplacesAStaleSocketFile) {
   RunCase({.points = 2}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     sockaddr_un address;
-    socklen_t length = UnixAddress(path, false, address);
+    socklen_t length = UnixAddress(path, UnixName::kPath, address);
     int old_server = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("bind(old_server, \"" + path + "\")",
           ::bind(old_server, reinterpret_cast<sockaddr*>(&address), length));
@@ -193,7 +193,7 @@ TEST(Bind, AbstractNameIsExactAndMakesNoFile) {
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk("BindUnixAbstract(fd, \"" + name + "\")", [&] { return BindUnixAbstract(fd, name); });
     sockaddr_un address;
-    socklen_t length = UnixAddress(name, true, address);
+    socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
              Named{"unix:@" + name + " (abstract, length " + std::to_string(length) + ")"},
              Named{LocalAddress(fd)},

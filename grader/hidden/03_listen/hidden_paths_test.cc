@@ -15,8 +15,8 @@ namespace {
 // The test's own AF_UNIX socket bound to `path`; it listens if asked.
 int TestUnixServer(Script& s, const std::string& path, bool listening) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(path, address);
-  int fd = TestSocket(s, AF_UNIX);
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
+  int fd = TestSocket(s, AF_UNIX, SOCK_STREAM, kBoundedWaits);
   s.Sys("bind(fd, \"" + path + "\")", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
   return fd;

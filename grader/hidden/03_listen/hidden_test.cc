@@ -17,7 +17,7 @@ namespace {
 int TestServer(Script& s, const std::string& ip, bool listening) {
   sockaddr_storage address;
   socklen_t length = harness::MakeInetAddress(ip, 0, address);
-  int fd = TestSocket(s, address.ss_family);
+  int fd = TestSocket(s, address.ss_family, SOCK_STREAM, kBoundedWaits);
   s.Sys("bind(fd, " + ip + " port 0)", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
   return fd;
@@ -49,7 +49,7 @@ TEST(Listen, IPv6ChosenPortInNetworkByteOrder) {
     int server = s.ExpectOk("ListenInet6(\"::1\", " + std::to_string(port) + ", 4)",
                             [&] { return ListenInet6("::1", port, 4); });
     s.Expect("getsockname(server)", Named{"[::1]:" + std::to_string(port)},
-             Named{LocalAddress(server)}, PortHint(port));
+             Named{LocalAddress(server)}, SwappedPortHint(port));
   });
 }
 
@@ -92,7 +92,7 @@ TEST(Listen, ListeningPortReadsIPv4AndIPv6) {
     s.Expect("ListeningPort(v6), bound but not listening", LocalPort(v6),
              s.ExpectOk("ListeningPort(v6)", [&] { return ListeningPort(v6); }),
              "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
-    int local = TestSocket(s, AF_UNIX);
+    int local = TestSocket(s, AF_UNIX, SOCK_STREAM, kBoundedWaits);
     s.ExpectError("ListeningPort(local), an AF_UNIX socket", EAFNOSUPPORT,
                   [&] { return ListeningPort(local); },
                   "an AF_UNIX socket has no port: look at ss_family");
@@ -204,7 +204,7 @@ TEST(Listen, ListensOnExactlyTheAddressAsked) {
     uint16_t port = LocalPort(loopback);
     sockaddr_storage address;
     socklen_t length = harness::MakeInetAddress("127.0.0.2", port, address);
-    int client = TestSocket(s, AF_INET);
+    int client = TestSocket(s, AF_INET, SOCK_STREAM, kBoundedWaits);
     s.Expect("connect(client, 127.0.0.2:" + std::to_string(port) + ")",
              Named{"error " + harness::ErrnoName(ECONNREFUSED)},
              ConnectOutcome(client, reinterpret_cast<sockaddr*>(&address), length),

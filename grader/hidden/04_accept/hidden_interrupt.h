@@ -43,7 +43,7 @@ struct InterruptingClients {
         Failed("connect(" + name + ") failed: " + harness::ErrnoName(errno));
         return;
       }
-      BoundWaits(fd);
+      harness::BoundWaits(fd, kWaitMs);
       const std::string line = name + "\n";
       ::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
       log.push_back(name + " connected and sent " + harness::EscapeBytes(line));

@@ -24,7 +24,7 @@ namespace {
 int NamedUnixClient(Script& s, int listener, const std::string& label, const std::string& name,
                     bool abstract) {
   sockaddr_un address;
-  socklen_t length = UnixAddress(name, abstract, address);
+  socklen_t length = UnixAddress(name, abstract ? UnixName::kAbstract : UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
   s.Sys("bind(" + label + ", " + (abstract ? "@" : "\"") + name + (abstract ? "" : "\"") + ")",
         ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
@@ -42,7 +42,7 @@ int InetClientOf(Script& s, int listener, const std::string& ip, uint16_t port,
   const int queued = QueuedConnections(listener);
   s.Sys("connect(" + label + ", " + ip + " port " + std::to_string(port) + ")",
         ::connect(fd, reinterpret_cast<sockaddr*>(&address), length));
-  BoundWaits(fd);
+  harness::BoundWaits(fd, kWaitMs);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
   while (QueuedConnections(listener) <= queued) {
     if (std::chrono::steady_clock::now() > deadline) {

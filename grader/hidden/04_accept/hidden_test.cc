@@ -58,7 +58,7 @@ TEST(Accept, ReportsUnixPeersNamedAbstractAndUnnamed) {
 
     std::string path = dir + "/client.sock";
     sockaddr_un address;
-    socklen_t length = UnixAddress(path, false, address);
+    socklen_t length = UnixAddress(path, UnixName::kPath, address);
     int named = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("bind(named, \"" + path + "\")",
           ::bind(named, reinterpret_cast<sockaddr*>(&address), length));
@@ -66,7 +66,7 @@ TEST(Accept, ReportsUnixPeersNamedAbstractAndUnnamed) {
 
     // Abstract names are shared by the whole host: make this one unique.
     std::string name = "labkit-04-" + std::to_string(::getpid());
-    length = UnixAddress(name, true, address);
+    length = UnixAddress(name, UnixName::kAbstract, address);
     int abstract = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("bind(abstract, @" + name + ")",
           ::bind(abstract, reinterpret_cast<sockaddr*>(&address), length));
@@ -94,7 +94,7 @@ TEST(Accept, FormatsPortsMappedAddressesAndOtherFamilies) {
 
     sockaddr_storage storage{};
     auto& un = reinterpret_cast<sockaddr_un&>(storage);
-    socklen_t length = UnixAddress("srv", true, un);
+    socklen_t length = UnixAddress("srv", UnixName::kAbstract, un);
     un.sun_path[4] = 'X';  // past the length: not part of the name
     s.Expect("FormatPeer(abstract \"srv\", length " + std::to_string(length) + ")",
              std::string("unix:@srv"),
@@ -122,7 +122,7 @@ TEST(Accept, TakesAClientThatSentAndClosedBeforeAccept) {
                                    "the connection was complete before accept: it waits in the "
                                    "queue even after the client closed");
     s.Expect("the peer AcceptWithPeer reports", expected_peer, accepted.peer);
-    BoundWaits(accepted.fd);
+    harness::BoundWaits(accepted.fd, kWaitMs);
     s.Expect("what accepted.fd receives", RepliedAndClosed("early words"),
              ReadToEnd(accepted.fd));
   });

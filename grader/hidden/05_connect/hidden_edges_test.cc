@@ -217,7 +217,7 @@ TEST(Connect, PeerAddressAtItsLimits) {
     const std::string path(sizeof(sockaddr_un::sun_path) - 1, 'p');
     UnixListener(s, path);
     sockaddr_un unix_address;
-    socklen_t unix_length = UnixAddress(path, unix_address);
+    socklen_t unix_length = UnixAddress(path, UnixName::kPath, unix_address);
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("connect(client, a path of 107 characters)",
           ::connect(client, reinterpret_cast<sockaddr*>(&unix_address), unix_length));

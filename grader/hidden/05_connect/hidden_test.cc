@@ -103,7 +103,7 @@ TEST(Connect, PeerAddressOfIPv6AndUnixPeers) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     UnixListener(s, path);
     sockaddr_un unix_address;
-    socklen_t unix_length = UnixAddress(path, unix_address);
+    socklen_t unix_length = UnixAddress(path, UnixName::kPath, unix_address);
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("connect(client, \"" + path + "\")",
           ::connect(client, reinterpret_cast<sockaddr*>(&unix_address), unix_length));
@@ -160,7 +160,7 @@ TEST(Connect, UnixReportsFilesNobodyListensOn) {
     int stale = UnixListener(s, dir + "/stale.sock");
     s.Sys("close(server): its socket file stays behind", ::close(stale));
     sockaddr_un address;
-    socklen_t length = UnixAddress(dir + "/idle.sock", address);
+    socklen_t length = UnixAddress(dir + "/idle.sock", UnixName::kPath, address);
     int idle = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("bind(idle, \"" + dir + "/idle.sock\"), and no listen()",
           ::bind(idle, reinterpret_cast<sockaddr*>(&address), length));
@@ -284,7 +284,7 @@ TEST(Connect, ReadsToTheEndOfTheStreamLikeAFile) {
     s.Sys("write(conn, \"bye\")",
           static_cast<int>(::write(conn, farewell.data(), farewell.size())));
     s.Sys("close(conn): the server hangs up", ::close(conn));
-    BoundReads(client);
+    harness::BoundWaits(client, kWaitMs, harness::Waits::kReceives);
     s.Expect("read(client)", farewell, ReadBytes(client, farewell.size()));
     char byte;
     s.Expect("read(client) after the server closed", 0L,

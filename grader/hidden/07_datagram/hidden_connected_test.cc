@@ -190,7 +190,7 @@ TEST(Datagram, UdpDropsWhatNobodyHasRoomForButUnixWaits) {
 
     std::string dir = harness::MakeTempDir();
     int local = TestUnix(s, "local", dir + "/receiver.sock");
-    int local_sender = TestSocket(s, AF_UNIX, SOCK_DGRAM, "local_sender");
+    int local_sender = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "local_sender"});
     s.Sys("fcntl(local_sender, O_NONBLOCK)", ::fcntl(local_sender, F_SETFL, O_NONBLOCK));
     Endpoint local_address = EndpointOf(local);
     int sent = 0;

@@ -98,7 +98,7 @@ TEST(Datagram, EchoAtExactlyTheLargestDatagramAndOneMore) {
 
 TEST(Datagram, EchoServesIPv4AndIPv6PeersInOneRun) {
   RunCase({.points = 2}, [](Script& s) {
-    int server = TestSocket(s, AF_INET6, SOCK_DGRAM, "server");
+    int server = TestSocket(s, AF_INET6, SOCK_DGRAM, {.name = "server"});
     int off = 0;
     s.Sys("setsockopt(server, IPV6_V6ONLY, 0): IPv4 peers too",
           ::setsockopt(server, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off));
@@ -128,7 +128,7 @@ TEST(Datagram, EchoServesUnixPeersOfEveryAddressLengthInOneRun) {
     SetReceiveTimeout(s, server, "server", 500);
     Endpoint echo = EndpointOf(server);
     int path = TestUnix(s, "path", dir + "/p.sock");
-    int abstract = TestSocket(s, AF_UNIX, SOCK_DGRAM, "abstract");
+    int abstract = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "abstract"});
     sockaddr_un name{};
     name.sun_family = AF_UNIX;
     const std::string tag = "labkit-07-" + std::to_string(::getpid());
@@ -137,7 +137,7 @@ TEST(Datagram, EchoServesUnixPeersOfEveryAddressLengthInOneRun) {
           ::bind(abstract, reinterpret_cast<sockaddr*>(&name),
                  static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + tag.size())));
     int longer = TestUnix(s, "longer", dir + "/" + std::string(60, 'l') + ".sock");
-    int unnamed = TestSocket(s, AF_UNIX, SOCK_DGRAM, "unnamed");
+    int unnamed = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "unnamed"});
     TestSend(s, path, "path", "by path", echo);
     TestSend(s, abstract, "abstract", "by abstract name", echo);
     TestSend(s, longer, "longer", "by a longer path", echo);

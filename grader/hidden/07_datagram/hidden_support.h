@@ -22,12 +22,11 @@ inline std::string Pattern(size_t size) {
 
 // An AF_UNIX datagram socket of the test's own, bound to `path`.
 inline int TestUnix(harness::Script& s, const std::string& name, const std::string& path) {
-  int fd = TestSocket(s, AF_UNIX, SOCK_DGRAM, name);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  path.copy(address.sun_path, sizeof address.sun_path - 1);
+  int fd = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = name});
+  sockaddr_un address;
+  socklen_t length = UnixAddress(path, UnixName::kPath, address);
   s.Sys("bind(" + name + ", \"" + path + "\")",
-        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address));
+        ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
   return fd;
 }
 

@@ -83,7 +83,7 @@ TEST(Datagram, DualStackSocketHearsIPv4) {
 TEST(Datagram, FirstSendBindsAnUnboundSender) {
   RunCase({.points = 1}, [](Script& s) {
     int receiver = TestUdp(s, "receiver", "127.0.0.1");
-    int sender = TestSocket(s, AF_INET, SOCK_DGRAM, "sender");
+    int sender = TestSocket(s, AF_INET, SOCK_DGRAM, {.name = "sender"});
     s.Note("sender, not bound, is at " + LocalAddress(sender));
     Endpoint to = EndpointOf(receiver);
     s.ExpectOk("SendDatagram(sender, \"who am I?\", receiver)",
@@ -178,7 +178,7 @@ TEST(Datagram, EchoCannotAnswerAnUnboundOrOversizedUnixSender) {
     int server = TestUnix(s, "server", dir + "/echo.sock");
     SetReceiveTimeout(s, server, "server", 500);
     Endpoint echo = EndpointOf(server);
-    int anonymous = TestSocket(s, AF_UNIX, SOCK_DGRAM, "anonymous");
+    int anonymous = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "anonymous"});
     TestSend(s, anonymous, "anonymous", "nobody", echo);
     s.ExpectError("Echo(server, 1)", ENOTCONN, [&] { return Echo(server, 1); },
                   "an AF_UNIX sender that never bound has no address (length 0): sendto() "

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "grader/harness/case_runner.h"
+#include "grader/harness/interrupt.h"
 #include "grader/hidden/08_poll_server/hidden_support.h"
 #include "labs/08_poll_server/test_support.h"
 
@@ -141,6 +142,7 @@ TEST(Poll, KeepsServingOthersWhileAClientDoesNotReadAndLosesNoByte) {
     int listener = UnixListener(s);
     StopPipe stop = MakeStopPipe(s);
     const std::string lines = NumberedLines(6000, 1000);  // about 6 MB of answers
+    const pid_t server = harness::ThisThread();
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
                "a deaf AF_UNIX client sends 6000 lines of 1000 bytes and reads nothing until another "
                "client has exchanged a line; then it reads every answer",
@@ -148,20 +150,11 @@ TEST(Poll, KeepsServingOthersWhileAClientDoesNotReadAndLosesNoByte) {
                  int deaf = Dial(listener);
                  if (deaf < 0) return (void)peers.Fail("connect failed");
                  ::fcntl(deaf, F_SETFL, O_NONBLOCK);
-                 size_t sent = 0;
                  std::string got;
                  const std::string expected = AnswersTo(lines);
-                 // Send until the server stops reading (no room for 300 ms).
-                 while (sent < lines.size()) {
-                   ssize_t n = ::send(deaf, lines.data() + sent, lines.size() - sent, MSG_NOSIGNAL);
-                   if (n > 0) {
-                     sent += static_cast<size_t>(n);
-                   } else if (n < 0 && errno == EAGAIN) {
-                     if (!peers.Await(deaf, POLLOUT, 300)) break;
-                   } else {
-                     return (void)peers.Fail("deaf: send failed: " + harness::ErrnoName(errno));
-                   }
-                 }
+                 const long sending = SendUntilUnread(peers, server, deaf, "deaf", lines, lines.size());
+                 if (sending < 0) return;
+                 size_t sent = static_cast<size_t>(sending);
                  peers.Log("the deaf client stopped sending after " +
                            std::string(sent == lines.size() ? "all its lines" : "the server stopped reading"));
                  int other = Dial(listener);
@@ -203,27 +196,19 @@ TEST(Poll, StopsReadingAClientThatNeverReads) {
     StopPipe stop = MakeStopPipe(s);
     constexpr size_t kLimit = 8u << 20;
     const std::string chunk = NumberedLines(64, 1000);
+    const pid_t server = harness::ThisThread();
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
                "an AF_UNIX client (its socket buffers hold about 200 KiB) sends lines of 1000 "
-               "bytes and never reads; it must be stopped (no room for 300 ms) before 8 MiB",
+               "bytes and never reads; before 8 MiB the server must sleep in poll with its "
+               "bytes unread",
                [&](Peers& peers) {
                  int deaf = Dial(listener);
                  if (deaf < 0) return (void)peers.Fail("connect failed");
                  ::fcntl(deaf, F_SETFL, O_NONBLOCK);
-                 size_t sent = 0;
-                 while (sent < kLimit) {
-                   // From where the last send stopped in the chunk: lines stay whole.
-                   const size_t at = sent % chunk.size();
-                   ssize_t n = ::send(deaf, chunk.data() + at, chunk.size() - at, MSG_NOSIGNAL);
-                   if (n > 0) {
-                     sent += static_cast<size_t>(n);
-                   } else if (n < 0 && errno == EAGAIN) {
-                     if (!peers.Await(deaf, POLLOUT, 300)) break;
-                   } else {
-                     return (void)peers.Fail("send failed: " + harness::ErrnoName(errno));
-                   }
-                 }
-                 if (sent >= kLimit) {
+                 // From where the last send stopped in the chunk: lines stay whole.
+                 const long sent = SendUntilUnread(peers, server, deaf, "client", chunk, kLimit);
+                 if (sent < 0) return;
+                 if (static_cast<size_t>(sent) >= kLimit) {
                    return (void)peers.Fail("the server read 8 MiB from a client that reads "
                                            "none of its answers: stop reading from a client "
                                            "while kMaxPendingOutput bytes wait for it");

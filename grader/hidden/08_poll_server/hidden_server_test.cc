@@ -66,14 +66,17 @@ TEST(Poll, AnswersALineSentOneByteAtATime) {
     StopPipe stop = MakeStopPipe(s);
     const pid_t server = harness::ThisThread();
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
-               "a client sends \"abcdef\\n\" one byte per send, checking it is not answered "
-               "early; then \"xy\\n\"",
+               "a client sends \"abcdef\\n\" one byte per send, each once the server has read "
+               "the one before, checking it is not answered early; then \"xy\\n\"; then the "
+               "server must sleep in poll",
                [&](Peers& peers) {
                  int fd = Dial(listener);
                  if (fd < 0) return (void)peers.Fail("connect failed");
+                 // Each byte is read by the server before the next is sent.
                  for (char byte : std::string("abcdef")) {
                    if (!SendAll(peers, fd, "client", std::string(1, byte))) return;
-                   if (peers.Await(fd, POLLIN, 40)) {
+                   if (!ExpectTaken(peers, server, fd, "client")) return;
+                   if (Readable(fd)) {
                      return (void)peers.Fail("answered after \"" + std::string(1, byte) +
                                              "\", before the line was whole: a line split "
                                              "over reads is still one line");
@@ -145,7 +148,7 @@ TEST(Poll, ForgetsAClientThatResetsAndStaysIdle) {
     int stayer = -1;
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
                "a rude client sends half a line and resets; another, then a third, exchange a "
-               "line; then the server must sit idle",
+               "line; then the server must sleep in poll",
                [&](Peers& peers) {
                  int rude = Dial(listener);
                  stayer = Dial(listener);
@@ -297,25 +300,15 @@ TEST(Poll, ForgetsADeafClientThatLeavesWithAnswersPending) {
     int other = -1;
     ServeWhile(s, ServerConfig{{listener}, stop.read_end}, stop.write_end,
                "a deaf client sends lines until the server stops reading it, then closes with "
-               "its answers unread; another client exchanges a line; the server must sit idle",
+               "its answers unread; another client exchanges a line; the server must sleep in "
+               "poll",
                [&](Peers& peers) {
                  int deaf = Dial(listener);
                  other = Dial(listener);
                  if (deaf < 0 || other < 0) return (void)peers.Fail("connect failed");
                  ::fcntl(deaf, F_SETFL, O_NONBLOCK);
                  const std::string line = std::string(999, 'd') + "\n";
-                 size_t sent = 0;
-                 while (sent < (16u << 20)) {
-                   const size_t at = sent % line.size();
-                   ssize_t n = ::send(deaf, line.data() + at, line.size() - at, MSG_NOSIGNAL);
-                   if (n > 0) {
-                     sent += static_cast<size_t>(n);
-                   } else if (n < 0 && errno == EAGAIN) {
-                     if (!peers.Await(deaf, POLLOUT, 300)) break;
-                   } else {
-                     return (void)peers.Fail("deaf: send failed: " + harness::ErrnoName(errno));
-                   }
-                 }
+                 if (SendUntilUnread(peers, server, deaf, "deaf", line, 16u << 20) < 0) return;
                  ::close(deaf);
                  peers.Log("the deaf client closed with its answers unread");
                  if (!Exchange(peers, other, "other", "still here")) return;
