@@ -143,7 +143,7 @@ const std::vector<std::string>& ReleasedPaths() {
       "labkit",        "WORKSPACE",      ".bazelrc",       "BUILD",        ".gitignore",
       "third_party",   "labs",           "handouts",       "grader/BUILD", "grader/lab_suite.bzl",
       "grader/build",  "grader/cli",     "grader/harness", "grader/judge", "grader/mutate",
-      "grader/report", "grader/run",     "grader/stage",
+      "grader/process", "grader/report", "grader/run",    "grader/stage",
   };
   return kPaths;
 }
