@@ -73,10 +73,10 @@ inline bool ExpectAsleep(Peers& peers, pid_t server_tid, const std::string& when
   if (harness::SpinUntil([&] { return Asleep(server_tid); }, kWaitMs, &peers.server_done)) {
     return true;
   }
-  return peers.Fail("the server never slept in poll " + when + " within " +
-                    std::to_string(kWaitMs) +
-                    " ms: a busy loop (POLLOUT asked for with nothing to send, or a client "
-                    "that left still in the poll set?)");
+  return peers.Fail("the server never slept in poll within " + std::to_string(kWaitMs) +
+                    " ms " + when +
+                    ": a busy loop (POLLOUT asked for with nothing to send, or a client that "
+                    "left still in the poll set?)");
 }
 
 // Waits, bounded, until the server has read all that `fd` sent: the bytes
@@ -87,7 +87,7 @@ inline bool ExpectTaken(Peers& peers, pid_t server_tid, int fd, const std::strin
     return peers.Fail(name + ": what it sent did not reach the server within " +
                       std::to_string(kWaitMs) + " ms");
   }
-  return ExpectAsleep(peers, server_tid, "after " + name + " sent");
+  return ExpectAsleep(peers, server_tid, "once " + name + "'s bytes reached it");
 }
 
 // With nothing left to do, the server must sleep in poll, send `fd`
@@ -96,7 +96,9 @@ inline bool ExpectTaken(Peers& peers, pid_t server_tid, int fd, const std::strin
 // thread that called RunServer.
 inline bool ExpectIdle(Peers& peers, pid_t server_tid, int fd, const std::string& name) {
   if (!ExpectAsleep(peers, server_tid, "with nothing to do")) return false;
-  if (Readable(fd)) return peers.Fail("the server sent " + name + " something, or closed it, unasked");
+  if (Readable(fd)) {
+    return peers.Fail("the server sent " + name + " something, or closed it, unasked");
+  }
   peers.Log("the server sleeps in poll while nobody talks to it");
   const std::string line = "idle?";
   if (!SendAll(peers, fd, name, line + "\n") || !peers.ExpectReceive(fd, name, Reply(line))) {
