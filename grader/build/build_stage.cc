@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "grader/build/compile_jail.h"
+#include "grader/build/kit_build_error.h"
 #include "grader/process/spawn.h"
 
 namespace labkit::build {
@@ -57,7 +58,7 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
   process::SpawnResult bazel = process::Spawn(args, options);
   if (!bazel.started || bazel.exit_code < 0) {
     fs::remove(events_path);
-    throw std::runtime_error(bazel.error);  // "cannot run bazel: No such file or directory"
+    throw KitBuildError(bazel.error);  // "cannot run bazel: No such file or directory"
   }
   BazelRun run;
   run.exit_code = bazel.exit_code;
@@ -261,7 +262,7 @@ BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_
   }
   for (const std::string& label : kit_labels) {
     if (outcome.kit.count(label) == 0) {
-      throw std::runtime_error("the kit's own " + label + " did not build:\n" +
+      throw KitBuildError("the kit's own " + label + " did not build:\n" +
                                FirstErrors(run.output));
     }
   }

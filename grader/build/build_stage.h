@@ -30,9 +30,9 @@ struct BuildOutcome {
 // the jail, then in one Bazel run (one is cheaper than two) links
 // @submission//:<id>_student.so for each lab that compiled, and builds the
 // kit's own `kit_labels` (test binaries, reference libraries, the case
-// launcher). Copies every binary into `out_dir`. Throws std::runtime_error if
-// Bazel cannot run, a kit target does not build, or the grader cannot
-// compile at all.
+// launcher). Copies every binary into `out_dir`. Throws KitBuildError
+// (kit_build_error.h) if Bazel cannot run or a kit target does not build,
+// std::runtime_error if the grader cannot compile at all.
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,

@@ -15,15 +15,6 @@ namespace {
 // $COLUMNS, else 100), as `grade` does.
 std::string Fit(const std::string& text) { return report::FitToWidth(text, TerminalWidth()); }
 
-// The exit code of a run without case results: whose build failed.
-int ExitCodeOf(const PublicRun& run) {
-  switch (run.outcome) {
-    case PublicRun::Outcome::kDoesNotCompile: return kExitStudentCodeDoesNotCompile;
-    case PublicRun::Outcome::kKitDoesNotBuild: return kExitBuildFailed;
-    default: return kExitTestsFailed;
-  }
-}
-
 // Explains a run that produced no case results; false if there are results.
 bool ExplainNoResults(const Lab& lab, const PublicRun& run) {
   if (run.outcome == PublicRun::Outcome::kDoesNotCompile) {

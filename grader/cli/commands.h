@@ -1,20 +1,13 @@
-// The labkit subcommands. Each returns the process exit code (see main.cc).
+// The labkit subcommands. Each returns the process exit code (exit_codes.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "grader/cli/catalog.h"
+#include "grader/cli/exit_codes.h"
 
 namespace labkit::cli {
-
-enum ExitCode {
-  kExitOk = 0,
-  kExitTestsFailed = 1,
-  kExitUsage = 2,
-  kExitBuildFailed = 4,                // the kit itself did not build
-  kExitStudentCodeDoesNotCompile = 5,  // check/status: the student's lab code
-};
 
 int ListLabs(const std::string& root);
 // No lab: the current one (the first whose public cases do not all pass).

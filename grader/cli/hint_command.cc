@@ -33,7 +33,7 @@ int ShowHint(const std::string& root, const std::string& lab_query, bool reset) 
   if (run.outcome != PublicRun::Outcome::kRan) {
     std::cout << "Lab " << lab->number << " does not build or run yet; `./labkit check "
               << lab->number << "` shows why. Fix that first.\n";
-    return kExitTestsFailed;
+    return ExitCodeOf(run);
   }
   const judge::CaseResult* failing = nullptr;
   for (const auto& c : run.cases) {

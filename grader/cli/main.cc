@@ -1,15 +1,15 @@
 // labkit — the kit's command line. The ./labkit script installs what is
 // missing, builds this program and runs it from the kit's top folder.
 //
-// Exit codes: 0 success; 1 tests failed; 2 bad usage or input;
-// 3 missing packages (from ./labkit); 4 the kit did not build;
-// 5 the student's lab code does not compile (check).
+// Exit codes: grader/cli/exit_codes.h; each command's --help footer names
+// the ones it uses (exit_codes_test holds them to it).
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "grader/build/kit_build_error.h"
 #include "grader/cli/catalog.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/release.h"
@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   CLI::App app{"labkit: labs on the socket API, one call at a time, their tests and their grader."};
   app.name("./labkit");
   app.require_subcommand(1);
-  app.footer("Exit codes: 0 ok, 1 tests failed, 2 bad usage or input, 3 missing packages, "
-             "4 the kit did not build, 5 your lab code does not compile (check, status).\nRun './labkit COMMAND --help' for one command's options.\n");
+  app.footer("Exit codes: 0 ok, 1 tests failed or points lost, 2 bad usage or input, 3 missing "
+             "packages, 4 the kit did not build, 5 your lab code does not compile (check, hint, "
+             "run).\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
@@ -48,11 +49,14 @@ int main(int argc, char** argv) {
               "read, then the call sequence. Never solution code.");
   hint->add_option("LAB", hint_lab, "The lab (01, socket, ...). Default: the current lab.");
   hint->add_flag("--reset", hint_reset, "Start again from the first hint.");
+  hint->footer("Exit codes: 0 no public case fails, 1 a hint shown (a case fails), 2 bad usage, "
+               "4 the kit did not build, 5 your code does not compile.");
 
   std::string watch_lab;
   CLI::App* watch = app.add_subcommand(
       "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
   watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
+  watch->footer("Exit codes: 2 bad usage (an unknown lab); otherwise it runs until Ctrl-C.");
 
   bool run_list = false;
   CLI::App* run = app.add_subcommand(
@@ -68,6 +72,8 @@ int main(int argc, char** argv) {
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
+  status->footer("Exit codes: 0 every lab done, 1 a lab not done yet (failing, not compiling "
+                 "or not started).");
 
   int runs = 1;
   CLI::App* test = app.add_subcommand(
@@ -88,6 +94,7 @@ int main(int argc, char** argv) {
   test->add_flag("--shards-only", shards_only,
                  "Only grade a small class whole and in two shards, and check the merged "
                  "gradebook equals the whole one.");
+  test->footer("Exit codes: 0 every check passes, 1 a check fails, 4 the kit did not build.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
   bench->add_option("--class", bench_class, "Submissions in the batch.")->check(CLI::Range(1, 1000));
   bench->add_flag("--expunge", bench_expunge,
                   "Also time a grade after `bazel clean --expunge` (rebuilds everything).");
+  bench->footer("Exit codes: bench/grade_bench.sh's: 0 measured, other when a step failed.");
 
   std::string release_out;
   CLI::App* release = app.add_subcommand(
@@ -197,7 +205,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 100));
   mutate->add_flag("--list", mutating.list, "Only list the mutants; build and run nothing.");
   mutate->add_flag("--keep", mutating.keep, "Keep each mutant's folder (sources, libraries).");
-  mutate->footer("Exit codes: 0 every lab at its goal, 1 a lab below it, 2 bad usage, 4 build failed.");
+  mutate->footer("Exit codes: 0 every lab at its goal, 1 a lab below it, 2 bad usage, 4 the kit "
+                 "did not build.");
 
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
@@ -243,11 +252,11 @@ int main(int argc, char** argv) {
     if (*mutate) return MutateLabs(root, mutating);
     if (*bench) return RunBenchmark(root, bench_runs, bench_class, bench_expunge);
   } catch (const std::exception& e) {
-    // A message may quote a submission's path or an archive's error about an
-    // entry: escaped like any other text the student chose.
+    // A message may quote a submission's path, an archive's error about an
+    // entry or Bazel's output: escaped like any other text the student chose.
     using labkit::report::untrusted::Clean, labkit::report::untrusted::Kind;
     std::cerr << "labkit: " << Clean(e.what(), Kind::kBlock) << "\n";
-    return kExitUsage;
+    return dynamic_cast<const labkit::build::KitBuildError*>(&e) ? kExitBuildFailed : kExitUsage;
   }
   return kExitUsage;
 }

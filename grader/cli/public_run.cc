@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "grader/cli/exit_codes.h"
 #include "grader/cli/process.h"
 
 namespace labkit::cli {
@@ -137,6 +138,14 @@ PublicRun RunGradedTests(const std::string& root, const Lab& lab) {
                      package + "/graded_tests",
                      {"LABKIT_STUDENT_LIBRARY=" + root + "/bazel-bin/" + package + "/skeleton_student.so"},
                      "graded-" + lab.id);
+}
+
+int ExitCodeOf(const PublicRun& run) {
+  switch (run.outcome) {
+    case PublicRun::Outcome::kDoesNotCompile: return kExitStudentCodeDoesNotCompile;
+    case PublicRun::Outcome::kKitDoesNotBuild: return kExitBuildFailed;
+    default: return kExitTestsFailed;
+  }
 }
 
 int PublicRun::passed() const {

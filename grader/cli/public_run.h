@@ -31,6 +31,10 @@ struct PublicRun {
 
 PublicRun RunPublicTests(const std::string& root, const Lab& lab);
 
+// The exit code of a run without case results (check's and hint's): whose
+// build failed (exit_codes.h).
+int ExitCodeOf(const PublicRun& run);
+
 // The compiler's first lines in a failed Bazel build's output, without
 // Bazel's own chatter around them (check's and run's compile errors).
 std::string CompilerErrors(const std::string& bazel_output);

@@ -75,6 +75,11 @@ struct CallStep {
     label.append(": ").append(why);
     return std::move(*this);
   }
+  // Adds a remark: "BoundPort(fds[0]), a pipe".
+  CallStep Remark(std::string_view remark) && {
+    label.append(", ").append(remark);
+    return std::move(*this);
+  }
 };
 
 // `name(arguments...)`, run as function(arguments...).

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "grader/build/kit_build_error.h"
 #include "grader/cli/process.h"
 #include "grader/judge/gtest_results.h"
 #include "grader/mutate/build_recipe.h"
@@ -147,12 +148,12 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
              ":reference) + mnemonic('CppLink', " + package + ":reference_student.so)";
   }
   ProcessResult built = Bazel(options.root, targets);
-  if (built.exit_code != 0) throw std::runtime_error("bazel build failed:\n" + built.output);
+  if (built.exit_code != 0) throw build::KitBuildError("bazel build failed:\n" + built.output);
   // Their answers are on stdout; stderr has Bazel's progress.
   ProcessResult aquery = Bazel(options.root, {"aquery", "--output=jsonproto", query}, false);
   ProcessResult info = Bazel(options.root, {"info", "execution_root"}, false);
   if (aquery.exit_code != 0 || info.exit_code != 0) {
-    throw std::runtime_error("bazel aquery or info failed (exit " +
+    throw build::KitBuildError("bazel aquery or info failed (exit " +
                              std::to_string(aquery.exit_code) + ", " +
                              std::to_string(info.exit_code) + ")");
   }

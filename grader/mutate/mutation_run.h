@@ -48,7 +48,7 @@ struct MutationOptions {
 };
 
 // Builds what the mutants need with Bazel, then runs them all. Throws
-// std::runtime_error when the kit does not build.
+// build::KitBuildError when the kit does not build.
 std::vector<LabMutation> RunMutation(const MutationOptions& options);
 
 // The mutants of one lab's reference, without building or running them.

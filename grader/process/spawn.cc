@@ -184,7 +184,7 @@ SpawnResult Spawn(const std::vector<std::string>& argv, const SpawnOptions& opti
     return result;
   }
   if (options.out == Output::kWithStdout) {
-    result.error = "stdout cannot go with stdout";
+    result.error = "Output::kWithStdout is for stderr only";
     return result;
   }
   const auto* on_line = options.out == Output::kCapture ? &options.on_line : nullptr;

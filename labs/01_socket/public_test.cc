@@ -26,8 +26,8 @@ TEST(Socket, MapsDomainsAndKindsToTheirConstants) {
 
 TEST(Socket, OpensAnInternetStreamSocket) {
   RunCase({.points = 2}, [](Script& s) {
-    int fd = s.ExpectOk("OpenSocket(AF_INET, SOCK_STREAM)",
-                        [] { return OpenSocket(AF_INET, SOCK_STREAM); });
+    int fd =
+        s.ExpectOk(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM)));
     s.Expect("what the kernel says fd is", (SocketInfo{AF_INET, SOCK_STREAM, IPPROTO_TCP}),
              KernelView(fd));
   });
@@ -35,8 +35,9 @@ TEST(Socket, OpensAnInternetStreamSocket) {
 
 TEST(Socket, ReportsAProtocolThatDoesNotFitTheType) {
   RunCase({.points = 1}, [](Script& s) {
-    s.ExpectError("OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP)", EPROTONOSUPPORT,
-                  [] { return OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP); },
+    s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM),
+                              As("IPPROTO_UDP", IPPROTO_UDP)),
+                  EPROTONOSUPPORT,
                   "UDP is a datagram protocol; the stream type needs TCP. Return the errno "
                   "socket() set, right after it failed");
   });
@@ -49,8 +50,8 @@ TEST(Socket, OpensANonblockingIPv6DatagramSocket) {
                    [] { return DomainConstant(Domain::kInet6); });
     ExpectConstant(s, "KindConstant(Kind::kDatagram)", SocketType, SOCK_DGRAM,
                    [] { return KindConstant(Kind::kDatagram); });
-    int fd = s.ExpectOk("OpenSocket(AF_INET6, SOCK_DGRAM, 0, nonblocking=true)",
-                        [] { return OpenSocket(AF_INET6, SOCK_DGRAM, 0, true); });
+    int fd = s.ExpectOk(LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6),
+                                    As("SOCK_DGRAM", SOCK_DGRAM), 0, As("nonblocking=true", true)));
     s.Expect("what the kernel says fd is", (SocketInfo{AF_INET6, SOCK_DGRAM, IPPROTO_UDP, true}),
              KernelView(fd),
              "nonblocking=true asks for O_NONBLOCK: or SOCK_NONBLOCK into the type, or set it "
@@ -63,7 +64,7 @@ TEST(Socket, DescribesTheSocketItIsGiven) {
     int fd = s.Sys("socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)",
                    ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
     s.Expect("DescribeSocket(fd)", KernelView(fd),
-             s.ExpectOk("DescribeSocket(fd)", [&] { return DescribeSocket(fd); }),
+             s.ExpectOk(LABKIT_CALL(DescribeSocket, As("fd", fd))),
              "read SO_DOMAIN, SO_TYPE and SO_PROTOCOL each into its own field, and O_NONBLOCK "
              "from fcntl(F_GETFL)");
   });
@@ -72,7 +73,7 @@ TEST(Socket, DescribesTheSocketItIsGiven) {
 TEST(Socket, CloseFreesTheDescriptor) {
   RunCase({.points = 1}, [](Script& s) {
     int fd = s.Sys("socket(AF_UNIX, SOCK_STREAM, 0)", ::socket(AF_UNIX, SOCK_STREAM, 0));
-    s.ExpectOk("CloseSocket(fd)", [&] { return CloseSocket(fd); });
+    s.ExpectOk(LABKIT_CALL(CloseSocket, As("fd", fd)));
     s.Expect("fd still open afterwards", false, ::fcntl(fd, F_GETFD) != -1,
              "CloseSocket must call close(): a descriptor that is never closed leaks");
   });

@@ -11,16 +11,20 @@
 #include "grader/harness/loopback.h"
 #include "grader/harness/script.h"
 #include "grader/harness/show.h"
+#include "grader/harness/test_sockets.h"
 #include "labs/01_socket/socket_lab.h"
 
 namespace labkit::lab01 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
 using harness::CountOpenFds;
 using harness::Family;
 using harness::RunCase;
 using harness::Script;
 using harness::SocketType;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 inline std::string Show(const SocketInfo& info) {
   return "{" + harness::FamilyName(info.domain) + ", " + harness::SocketTypeName(info.type) +

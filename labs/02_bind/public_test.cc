@@ -16,12 +16,12 @@ namespace {
 TEST(Bind, LoopbackWithPortZeroGetsAFreePort) {
   RunCase({.points = 2}, [](Script& s) {
     int fd = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.ExpectOk("BindInet(fd, \"127.0.0.1\", 0)", [&] { return BindInet(fd, "127.0.0.1", 0); });
+    s.ExpectOk(LABKIT_CALL(BindInet, As("fd", fd), "127.0.0.1", 0));
     uint16_t port = LocalPort(fd);
     s.ExpectTrue("the kernel picked a port", port != 0, "getsockname says " + LocalAddress(fd));
     s.Expect("getsockname(fd)", Named{"127.0.0.1:" + std::to_string(port)},
              Named{LocalAddress(fd)});
-    s.Expect("BoundPort(fd)", port, s.ExpectOk("BoundPort(fd)", [&] { return BoundPort(fd); }),
+    s.Expect("BoundPort(fd)", port, s.ExpectOk(LABKIT_CALL(BoundPort, As("fd", fd))),
              "read the port with getsockname() and convert it with ntohs()");
   });
 }
@@ -42,7 +42,7 @@ TEST(Bind, UnixPathCreatesASocketFile) {
   RunCase({.points = 1}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectOk("BindUnixPath(fd, \"" + path + "\")", [&] { return BindUnixPath(fd, path); });
+    s.ExpectOk(LABKIT_CALL(BindUnixPath, As("fd", fd), path));
     s.Expect("a socket file exists at the path", true, IsSocketFile(path));
     s.Expect("getsockname(fd)", Named{"unix:" + path}, Named{LocalAddress(fd)});
   });
@@ -57,8 +57,7 @@ TEST(Bind, ReportsAnAddressAlreadyInUse) {
     uint16_t port = LocalPort(first);
     s.Note("first is bound to " + LocalAddress(first));
     int second = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.ExpectError("BindInet(second, \"127.0.0.1\", " + std::to_string(port) + ")", EADDRINUSE,
-                  [&] { return BindInet(second, "127.0.0.1", port); },
+    s.ExpectError(LABKIT_CALL(BindInet, As("second", second), "127.0.0.1", port), EADDRINUSE,
                   "return the errno that bind() set");
   });
 }
@@ -67,11 +66,11 @@ TEST(Bind, ReportsAnAddressAlreadyInUse) {
 TEST(Bind, IPv6LoopbackWithPortZero) {
   RunCase({.points = 1}, [](Script& s) {
     int fd = TestSocket(s, AF_INET6, SOCK_STREAM);
-    s.ExpectOk("BindInet6(fd, \"::1\", 0)", [&] { return BindInet6(fd, "::1", 0); },
+    s.ExpectOk(LABKIT_CALL(BindInet6, As("fd", fd), "::1", 0),
                "EINVAL from bind() often means a wrong address length: sizeof(sockaddr_in6)");
     uint16_t port = LocalPort(fd);
     s.Expect("getsockname(fd)", Named{"[::1]:" + std::to_string(port)}, Named{LocalAddress(fd)});
-    s.Expect("BoundPort(fd)", port, s.ExpectOk("BoundPort(fd)", [&] { return BoundPort(fd); }),
+    s.Expect("BoundPort(fd)", port, s.ExpectOk(LABKIT_CALL(BoundPort, As("fd", fd))),
              "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
   });
 }
@@ -81,7 +80,7 @@ TEST(Bind, AbstractNameIsTheNameAsked) {
     // Abstract names are shared by every process on the host: make it unique.
     std::string name = "labkit-public-" + std::to_string(::getpid());
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectOk("BindUnixAbstract(fd, \"" + name + "\")", [&] { return BindUnixAbstract(fd, name); });
+    s.ExpectOk(LABKIT_CALL(BindUnixAbstract, As("fd", fd), name));
     sockaddr_un address;
     socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",

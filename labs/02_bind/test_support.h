@@ -17,6 +17,7 @@
 namespace labkit::lab02 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
 using harness::LocalAddress;
 using harness::LocalPort;
 using harness::Named;
@@ -26,6 +27,8 @@ using harness::SwappedPortHint;
 using harness::TestSocket;
 using harness::UnixAddress;
 using harness::UnixName;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 inline bool IsSocketFile(const std::string& path) {
   struct stat info;

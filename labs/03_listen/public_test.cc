@@ -13,8 +13,7 @@ namespace {
 
 TEST(Listen, LoopbackWithPortZeroTakesAClient) {
   RunCase({.points = 2}, [](Script& s) {
-    int server = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
-                            [] { return ListenInet("127.0.0.1", 0, 4); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4));
     uint16_t port = LocalPort(server);
     s.ExpectTrue("the kernel picked a port", port != 0, "getsockname says " + LocalAddress(server),
                  "bind() to port 0 before listen(): the kernel then picks a free port");
@@ -22,7 +21,7 @@ TEST(Listen, LoopbackWithPortZeroTakesAClient) {
              Named{LocalAddress(server)});
     ExpectListening(s, server, "server");
     s.Expect("ListeningPort(server)", port,
-             s.ExpectOk("ListeningPort(server)", [&] { return ListeningPort(server); }),
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("server", server))),
              "read the port with getsockname() and convert it with ntohs()");
     ExpectConnect(s, "127.0.0.1", port,
                   "ECONNREFUSED means the port is bound but nobody listens: call listen()");
@@ -44,7 +43,7 @@ TEST(Listen, PutsTheChosenPortInNetworkByteOrder) {
 TEST(Listen, UnixBacklogBoundsTheQueue) {
   RunCase({.points = 2}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
-    int server = s.ExpectOk("ListenUnix(\"" + path + "\", 2)", [&] { return ListenUnix(path, 2); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenUnix, path, 2));
     s.Expect("getsockname(server)", Named{"unix:" + path}, Named{LocalAddress(server)});
     ExpectListening(s, server, "server");
     s.Expect("non-blocking clients that connect before one gets EAGAIN", 3,
@@ -60,13 +59,12 @@ TEST(Listen, ReportsAPortInUseAndLeaksNothing) {
     sockaddr_storage address;
     socklen_t length = harness::MakeInetAddress("127.0.0.1", 0, address);
     s.Sys("bind(other, 127.0.0.1:0)", ::bind(other, reinterpret_cast<sockaddr*>(&address), length));
-    s.Sys("listen(other, 4)", ::listen(other, 4));
+    s.Sys(sys::Listen(As("other", other), 4));
     uint16_t port = LocalPort(other);
     s.Note("another server listens on " + LocalAddress(other));
     int before = CountOpenFds();
     s.Note("descriptors open: " + std::to_string(before));
-    s.ExpectError("ListenInet(\"127.0.0.1\", " + std::to_string(port) + ", 4)", EADDRINUSE,
-                  [&] { return ListenInet("127.0.0.1", port, 4); },
+    s.ExpectError(LABKIT_CALL(ListenInet, "127.0.0.1", port, 4), EADDRINUSE,
                   "return the errno that bind() set; SO_REUSEADDR never lets two servers listen "
                   "on one port");
     s.Expect("descriptors open after the failed call", before, CountOpenFds(),
@@ -84,14 +82,14 @@ TEST(Listen, RestartsWhileAnOldConnectionIsClosing) {
 
 TEST(Listen, IPv6LoopbackWithPortZero) {
   RunCase({.points = 1}, [](Script& s) {
-    int server = s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); },
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", 0, 4),
                             "EINVAL from bind() often means a wrong length: sizeof(sockaddr_in6)");
     uint16_t port = LocalPort(server);
     s.Expect("getsockname(server)", Named{"[::1]:" + std::to_string(port)},
              Named{LocalAddress(server)});
     ExpectListening(s, server, "server");
     s.Expect("ListeningPort(server)", port,
-             s.ExpectOk("ListeningPort(server)", [&] { return ListeningPort(server); }),
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("server", server))),
              "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
   });
 }

@@ -23,6 +23,7 @@
 namespace labkit::lab03 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
 using harness::CountOpenFds;
 using harness::LocalAddress;
 using harness::LocalPort;
@@ -34,6 +35,8 @@ using harness::SwappedPortHint;
 using harness::TestSocket;
 using harness::UnixAddress;
 using harness::UnixName;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 // Every wait of the test's own is bounded by this.
 inline constexpr int kWaitMs = 1000;
@@ -124,9 +127,9 @@ void ExpectRestartOnTheSamePort(harness::Script& s, const std::string& ip, const
   s.Note("the server listens on " + harness::LocalAddress(server));
   int client = ExpectConnect(s, ip, port, "a client can connect once listen() has been called");
   int connection = AcceptOne(s, server, "server");
-  s.Sys("close(connection): the server closes its side first", ::close(connection));
-  s.Sys("close(client)", ::close(client));
-  s.Sys("close(server): the server stops", ::close(server));
+  s.Sys(sys::Close(As("connection", connection)).Because("the server closes its side first"));
+  s.Sys(sys::Close(As("client", client)));
+  s.Sys(sys::Close(As("server", server)).Because("the server stops"));
   s.Note("the server's side of that connection now waits in TIME_WAIT, holding port " +
          std::to_string(port));
   int restarted = s.ExpectOk(

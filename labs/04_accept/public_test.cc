@@ -17,8 +17,7 @@ TEST(Accept, ReportsTheIPv4PeerAddress) {
     int listener = TcpListener(s, "127.0.0.1");
     int client = ConnectClient(s, listener);
     SendFrom(s, client, "client", "ping");
-    Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                   [&] { return AcceptWithPeer(listener); });
+    Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)));
     s.Expect("the peer AcceptWithPeer reports", LocalAddress(client), accepted.peer,
              "give accept() a sockaddr_storage and its size, then format what it wrote; "
              "the port needs ntohs()");
@@ -39,12 +38,12 @@ TEST(Accept, AnonymousAcceptHandsOverTheConnection) {
     int listener = UnixListener(s, path);
     int client = ConnectClient(s, listener);
     int before = OpenFds(s, "before AcceptAnonymous");
-    int fd = s.ExpectOk("AcceptAnonymous(listener)", [&] { return AcceptAnonymous(listener); });
+    int fd = s.ExpectOk(LABKIT_CALL(AcceptAnonymous, As("listener", listener)));
     s.Expect("descriptors open afterwards", before + 1, harness::CountOpenFds(),
              "accept() opens exactly one descriptor: the connected socket");
     s.ExpectTrue("fd is not the listener", fd != listener, "fd " + std::to_string(fd));
     s.Sys("send(fd, \"hello\")", static_cast<int>(::send(fd, "hello", 5, MSG_NOSIGNAL)));
-    s.Sys("close(fd)", ::close(fd));
+    s.Sys(sys::Close(As("fd", fd)));
     s.Expect("what the client receives", RepliedAndClosed("hello"), ReadToEnd(client),
              "the descriptor accept() returns is the server's end of this client's connection");
   });
@@ -77,8 +76,8 @@ TEST(Accept, ServesClientsOneAfterAnother) {
       SendFrom(s, clients.back(), name, name + "\n");
     }
     EchoLine echo;
-    int served = s.ExpectOk("ServeClients(listener, 3, an echo handler)",
-                            [&] { return ServeClients(listener, 3, echo.Handler()); });
+    int served = s.ExpectOk(LABKIT_CALL(ServeClients, As("listener", listener), 3,
+                                        As("an echo handler", echo.Handler())));
     s.Expect("clients served", 3, served, "count the clients whose handler succeeded");
     for (size_t i = 0; i < clients.size(); ++i) {
       const std::string& name = names[i];

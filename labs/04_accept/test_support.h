@@ -28,17 +28,20 @@
 namespace labkit::lab04 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
+using harness::BoundAddress;
 using harness::LocalAddress;
 using harness::Named;
+using harness::OpenFds;
 using harness::PeerAddress;
 using harness::RunCase;
-using harness::BoundAddress;
-using harness::OpenFds;
 using harness::Script;
 using harness::SendFrom;
 using harness::TestSocket;
 using harness::UnixAddress;
 using harness::UnixName;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 // How a transcript shows what AcceptWithPeer returned (found by ADL).
 inline std::string Show(const Accepted& a) {

@@ -16,8 +16,7 @@ TEST(Connect, InetReachesALoopbackServer) {
   RunCase({.points = 2}, [](Script& s) {
     int server = InetListener(s, "127.0.0.1");
     uint16_t port = LocalPort(server);
-    int client = s.ExpectOk("ConnectInet(\"127.0.0.1\", " + std::to_string(port) + ")",
-                            [&] { return ConnectInet("127.0.0.1", port); }, PortHint(port));
+    int client = s.ExpectOk(LABKIT_CALL(ConnectInet, "127.0.0.1", port), PortHint(port));
     CheckConnected(s, client, server);
   });
 }
@@ -27,8 +26,7 @@ TEST(Connect, InetReportsAClosedPortAndLeaksNothing) {
     uint16_t port = harness::UnusedPort("127.0.0.1");
     s.Note("nothing listens on 127.0.0.1:" + std::to_string(port));
     int before = harness::CountOpenFds();
-    s.ExpectError("ConnectInet(\"127.0.0.1\", " + std::to_string(port) + ")", ECONNREFUSED,
-                  [&] { return ConnectInet("127.0.0.1", port); },
+    s.ExpectError(LABKIT_CALL(ConnectInet, "127.0.0.1", port), ECONNREFUSED,
                   "return the errno connect() set, read before you close the socket");
     s.Expect("descriptors open afterwards", before, harness::CountOpenFds(),
              "the socket made for a failed connect() is yours to close");
@@ -50,8 +48,7 @@ TEST(Connect, Inet6ReachesALoopbackServer) {
     int server = InetListener(s, "::1");
     uint16_t port = LocalPort(server);
     int client = s.ExpectOk(
-        "ConnectInet6(\"::1\", " + std::to_string(port) + ")",
-        [&] { return ConnectInet6("::1", port); },
+        LABKIT_CALL(ConnectInet6, "::1", port),
         "EINVAL: is the length sizeof(sockaddr_in6)? EAFNOSUPPORT: is the socket AF_INET6?");
     CheckConnected(s, client, server);
   });
@@ -61,8 +58,7 @@ TEST(Connect, NumericConnectsToAnIPv4Address) {
   RunCase({.points = 1}, [](Script& s) {
     int server = InetListener(s, "127.0.0.1");
     uint16_t port = LocalPort(server);
-    int client = s.ExpectOk("ConnectNumeric(\"127.0.0.1\", " + std::to_string(port) + ")",
-                            [&] { return ConnectNumeric("127.0.0.1", port); },
+    int client = s.ExpectOk(LABKIT_CALL(ConnectNumeric, "127.0.0.1", port),
                             "getaddrinfo() with AI_NUMERICHOST gives the address's family, "
                             "sockaddr and length: use all three for socket() and connect()");
     s.Expect("SO_DOMAIN of the client", harness::Family(AF_INET),
@@ -75,7 +71,7 @@ TEST(Connect, UnixReachesAPathServer) {
   RunCase({.points = 1}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     int server = UnixListener(s, path);
-    int client = s.ExpectOk("ConnectUnix(\"" + path + "\")", [&] { return ConnectUnix(path); },
+    int client = s.ExpectOk(LABKIT_CALL(ConnectUnix, path),
                             "ENOENT for a path the server is bound to: pass the whole address, "
                             "sizeof(sockaddr_un), not sizeof(sockaddr), which is 16 bytes");
     CheckConnected(s, client, server);
@@ -87,7 +83,7 @@ TEST(Connect, UnixReportsAMissingPath) {
     std::string path = harness::MakeTempDir() + "/nobody-here.sock";
     s.Note("nothing exists at " + path);
     int before = harness::CountOpenFds();
-    s.ExpectError("ConnectUnix(\"" + path + "\")", ENOENT, [&] { return ConnectUnix(path); },
+    s.ExpectError(LABKIT_CALL(ConnectUnix, path), ENOENT,
                   "return the errno connect() set, read before you close the socket");
     s.Expect("descriptors open afterwards", before, harness::CountOpenFds(),
              "close the socket when connect() fails");

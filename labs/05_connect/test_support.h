@@ -27,6 +27,7 @@ namespace labkit::lab05 {
 
 // The harness names this lab's public and hidden tests use unqualified. Not
 // harness::PeerAddress: that name is the code under test's here.
+using harness::As;
 using harness::CountOpenFds;
 using harness::LocalAddress;
 using harness::LocalPort;
@@ -35,6 +36,8 @@ using harness::Script;
 using harness::TestSocket;
 using harness::UnixAddress;
 using harness::UnixName;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 // How long the test waits for anything the client should have done already.
 inline constexpr int kWaitMs = 1000;

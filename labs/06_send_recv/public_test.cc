@@ -21,8 +21,7 @@ namespace {
 TEST(SendRecv, SendAllDeliversEveryByteInOrder) {
   RunCase({.points = 2}, [](Script& s) {
     Connection c = TcpConnection(s);
-    s.ExpectOk("SendAll(mine, \"\")", [&] { return SendAll(c.mine, ""); },
-               "nothing to send is not an error");
+    s.ExpectOk(LABKIT_CALL(SendAll, As("mine", c.mine), ""), "nothing to send is not an error");
     ExpectLargeSendArrives(s, c, "SendAll", SendAll, 256 * 1024, "",
                            "send() may take only part of the buffer: loop until every byte is out");
   });
@@ -43,7 +42,7 @@ TEST(SendRecv, RecvExactCollectsBytesSentOneAtATime) {
       report.done_its_part = true;
       return report;
     });
-    std::string got = s.ExpectOk("RecvExact(mine, 12)", [&] { return RecvExact(c.mine, 12); });
+    std::string got = s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 12));
     writer.Join();
     s.Expect("RecvExact(mine, 12)", message, got,
              "one recv() returns what has arrived so far, here a single byte: keep "
@@ -58,7 +57,7 @@ TEST(SendRecv, RecvUntilEofReadsToTheOrderlyClose) {
     TestSend(s, c.peer, "peer", "defg");
     s.Sys("shutdown(peer, SHUT_WR): the peer is done sending", ::shutdown(c.peer, SHUT_WR));
     s.Expect("RecvUntilEof(mine)", std::string("abcdefg"),
-             s.ExpectOk("RecvUntilEof(mine)", [&] { return RecvUntilEof(c.mine); }),
+             s.ExpectOk(LABKIT_CALL(RecvUntilEof, As("mine", c.mine))),
              "a stream keeps no message boundaries: collect until recv() returns 0");
     s.Expect("RecvUntilEof(mine) again", std::string(""),
              s.ExpectOk("RecvUntilEof(mine) again", [&] { return RecvUntilEof(c.mine); }),
@@ -87,7 +86,7 @@ TEST(SendRecv, UrgentByteTravelsOutOfBand) {
   RunCase({.points = 2}, [](Script& s) {
     Connection c = TcpConnection(s);
     TestSend(s, c.mine, "mine", "ab");
-    s.ExpectOk("SendUrgent(mine, 'c')", [&] { return SendUrgent(c.mine, 'c'); });
+    s.ExpectOk(LABKIT_CALL(SendUrgent, As("mine", c.mine), As("'c'", 'c')));
     TestSend(s, c.mine, "mine", "def");
     s.ExpectTrue("poll(peer, POLLPRI): urgent data is announced",
                  harness::WaitFor(c.peer, POLLPRI, kWaitMs), "no POLLPRI within 1 s",
@@ -95,7 +94,7 @@ TEST(SendRecv, UrgentByteTravelsOutOfBand) {
     s.Expect("a plain recv() stops at the urgent byte", std::string("ab"),
              TestRecv(s, c.peer, "peer", 16));
     s.Expect("RecvUrgent(peer)", 'c',
-             s.ExpectOk("RecvUrgent(peer)", [&] { return RecvUrgent(c.peer); },
+             s.ExpectOk(LABKIT_CALL(RecvUrgent, As("peer", c.peer)),
                         "the urgent byte is read with recv(..., MSG_OOB)"));
     s.Expect("the stream goes on after the urgent byte", std::string("def"),
              TestRecv(s, c.peer, "peer", 16));
@@ -108,7 +107,7 @@ TEST(SendRecv, SendAllSurvivesAPeerThatHungUp) {
     s.Note("SIGPIPE has its default action: it would kill this process");
     Connection c = UnixConnection(s);
     s.Sys("close(peer): nobody will read any more", ::close(c.peer));
-    s.ExpectError("SendAll(mine, \"hello\")", EPIPE, [&] { return SendAll(c.mine, "hello"); },
+    s.ExpectError(LABKIT_CALL(SendAll, As("mine", c.mine), "hello"), EPIPE,
                   "pass MSG_NOSIGNAL to every send(): the call then fails with EPIPE instead "
                   "of the process dying of SIGPIPE");
   });
@@ -121,8 +120,7 @@ TEST(SendRecv, AtUrgentMarkTellsWhenTheMarkIsNext) {
     TestSend(s, c.peer, "peer", "c", MSG_OOB);
     s.ExpectTrue("poll(mine, POLLPRI): urgent data is announced",
                  harness::WaitFor(c.mine, POLLPRI, kWaitMs), "no POLLPRI within 1 s");
-    s.Expect("AtUrgentMark(mine)", false,
-             s.ExpectOk("AtUrgentMark(mine)", [&] { return AtUrgentMark(c.mine); }),
+    s.Expect("AtUrgentMark(mine)", false, s.ExpectOk(LABKIT_CALL(AtUrgentMark, As("mine", c.mine))),
              "\"ab\" came before the urgent byte and is unread: not at the mark yet");
     s.Expect("a plain recv() stops at the mark", std::string("ab"),
              TestRecv(s, c.mine, "mine", 16));
@@ -135,7 +133,7 @@ TEST(SendRecv, AtUrgentMarkTellsWhenTheMarkIsNext) {
 TEST(SendRecv, SendDontRouteDeliversAndKeepsTheFlag) {
   RunCase({.points = 2}, [](Script& s) {
     Connection c = TcpConnection(s);
-    s.ExpectOk("SendDontRoute(mine, \"direct\")", [&] { return SendDontRoute(c.mine, "direct"); },
+    s.ExpectOk(LABKIT_CALL(SendDontRoute, As("mine", c.mine), "direct"),
                "loopback is directly attached: the data simply arrives");
     ExpectEverySendCarries(s, "SendDontRoute", "MSG_DONTROUTE");
     s.Expect("what the peer receives", std::string("direct"), TestRecv(s, c.peer, "peer", 64));
@@ -151,9 +149,8 @@ TEST(SendRecv, SendToConnectedReachesTheConnectedPeer) {
     s.ExpectOk(call, [&] { return SendToConnected(c.mine, "hi", "127.0.0.1", port); },
                "build a sockaddr_in with inet_pton and htons, and pass it to sendto()");
     s.Expect("what the peer receives", std::string("hi"), TestRecv(s, c.peer, "peer", 64));
-    s.ExpectError("SendToConnected(mine, \"no\", \"not-an-address\", 80)", EINVAL,
-                  [&] { return SendToConnected(c.mine, "no", "not-an-address", 80); },
-                  "inet_pton() returns 0 for text that is not a numeric address: EINVAL");
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("mine", c.mine), "no", "not-an-address", 80),
+                  EINVAL, "inet_pton() returns 0 for text that is not a numeric address: EINVAL");
   });
 }
 
@@ -162,8 +159,7 @@ TEST(SendRecv, RecvFromConnectedReturnsTheBytesAndTheLength) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "hello");
     ExpectReadable(s, c.mine, "mine");
-    Received got =
-        s.ExpectOk("RecvFromConnected(mine, 64)", [&] { return RecvFromConnected(c.mine, 64); });
+    Received got = s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 64));
     s.Expect("its data", std::string("hello"), got.data,
              "keep only as many bytes as recvfrom() returned");
     s.Expect("its address length", socklen_t{0}, got.address_length,

@@ -34,11 +34,14 @@
 namespace labkit::lab06 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
 using harness::InstallInterruptHandler;
 using harness::Named;
 using harness::RunCase;
 using harness::Script;
 using harness::ThisThread;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 // How long the test's own waits last before it gives up (a failure path).
 inline constexpr int kWaitMs = 1000;

@@ -24,6 +24,7 @@
 namespace labkit::lab07 {
 
 // The harness names this lab's public and hidden tests use unqualified.
+using harness::As;
 using harness::LocalAddress;
 using harness::LocalPort;
 using harness::Named;
@@ -32,6 +33,8 @@ using harness::Script;
 using harness::TestSocket;
 using harness::UnixAddress;
 using harness::UnixName;
+// The test's own system calls as steps: s.Sys(sys::Close(As("fd", fd))).
+namespace sys = harness::sys;
 
 // How long the test waits for a datagram that should be on its way.
 inline constexpr int kArrivalMs = 1000;
@@ -134,7 +137,7 @@ inline void ExpectNothingQueued(harness::Script& s, int fd, const std::string& w
 inline uint16_t ClosedUdpPort(harness::Script& s, const std::string& ip) {
   int probe = TestUdp(s, "probe", ip);
   uint16_t port = harness::LocalPort(probe);
-  s.Sys("close(probe): port " + std::to_string(port) + " is now closed", ::close(probe));
+  s.Sys(sys::Close(As("probe", probe)).Because("port " + std::to_string(port) + " is now closed"));
   return port;
 }
 

@@ -20,19 +20,19 @@ bool IsOpen(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
 TEST(Socket, DescriptorZeroIsADescriptorLikeAnyOther) {
   RunCase({.points = 2}, [](Script& s) {
-    s.Sys("close(0): stdin is closed, so 0 is now the lowest free descriptor", ::close(0));
-    int fd = s.ExpectOk("OpenSocket(AF_UNIX, SOCK_DGRAM)",
-                        [] { return OpenSocket(AF_UNIX, SOCK_DGRAM); },
-                        "socket() returned 0, a valid descriptor: only -1 means it failed");
+    s.Sys(
+        sys::Close(As("0", 0)).Because("stdin is closed, so 0 is now the lowest free descriptor"));
+    int fd =
+        s.ExpectOk(LABKIT_CALL(OpenSocket, As("AF_UNIX", AF_UNIX), As("SOCK_DGRAM", SOCK_DGRAM)),
+                   "socket() returned 0, a valid descriptor: only -1 means it failed");
     s.Expect("the descriptor returned", 0, fd,
              "socket() returns the lowest free descriptor, here 0: return exactly that");
     s.Expect("what the kernel says descriptor 0 is", (SocketInfo{AF_UNIX, SOCK_DGRAM, 0}),
              KernelView(0));
     s.Expect("DescribeSocket(0)", KernelView(0),
-             s.ExpectOk("DescribeSocket(0)", [] { return DescribeSocket(0); },
+             s.ExpectOk(LABKIT_CALL(DescribeSocket, 0),
                         "descriptor 0 is open and is a socket: ask the kernel, do not guess"));
-    s.ExpectOk("CloseSocket(0)", [] { return CloseSocket(0); },
-               "0 is a descriptor like any other: close() it");
+    s.ExpectOk(LABKIT_CALL(CloseSocket, 0), "0 is a descriptor like any other: close() it");
     s.Expect("descriptor 0 still open afterwards", false, IsOpen(0),
              "CloseSocket must release the number it was given, 0 included");
   });
@@ -40,9 +40,9 @@ TEST(Socket, DescriptorZeroIsADescriptorLikeAnyOther) {
 
 TEST(Socket, NegativeDescriptorsAreNotOpen) {
   RunCase({.points = 1}, [](Script& s) {
-    s.ExpectError("DescribeSocket(-1)", EBADF, [] { return DescribeSocket(-1); },
+    s.ExpectError(LABKIT_CALL(DescribeSocket, -1), EBADF,
                   "-1 is not an open descriptor: pass on the errno getsockopt() set");
-    s.ExpectError("CloseSocket(-1)", EBADF, [] { return CloseSocket(-1); },
+    s.ExpectError(LABKIT_CALL(CloseSocket, -1), EBADF,
                   "closing -1 is an error, not a success: return the errno close() set");
   });
 }
@@ -53,13 +53,15 @@ TEST(Socket, NonblockingRequestsReportTheSameErrors) {
     s.Note("descriptors open: " + std::to_string(before));
     const char* hint = "when socket() fails there is no descriptor to make non-blocking: return "
                        "its errno at once, before any fcntl()";
-    s.ExpectError("OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP, nonblocking=true)",
-                  EPROTONOSUPPORT,
-                  [] { return OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP, true); }, hint);
-    s.ExpectError("OpenSocket(4242, SOCK_DGRAM, 0, nonblocking=true)", EAFNOSUPPORT,
-                  [] { return OpenSocket(4242, SOCK_DGRAM, 0, true); }, hint);
-    s.ExpectError("OpenSocket(AF_UNIX, 999, 0, nonblocking=true)", EINVAL,
-                  [] { return OpenSocket(AF_UNIX, 999, 0, true); }, hint);
+    s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM),
+                              As("IPPROTO_UDP", IPPROTO_UDP), As("nonblocking=true", true)),
+                  EPROTONOSUPPORT, hint);
+    s.ExpectError(LABKIT_CALL(OpenSocket, 4242, As("SOCK_DGRAM", SOCK_DGRAM), 0,
+                              As("nonblocking=true", true)),
+                  EAFNOSUPPORT, hint);
+    s.ExpectError(
+        LABKIT_CALL(OpenSocket, As("AF_UNIX", AF_UNIX), 999, 0, As("nonblocking=true", true)),
+        EINVAL, hint);
     s.Expect("descriptors open afterwards", before, CountOpenFds(),
              "a failed call must not leave anything open");
   });
@@ -69,17 +71,18 @@ TEST(Socket, ReportsThatNoDescriptorIsFree) {
   RunCase({.points = 1}, [](Script& s) {
     int probe = s.Sys("open(\"/dev/null\") to learn the lowest free descriptor",
                       ::open("/dev/null", O_RDONLY));
-    s.Sys("close(probe)", ::close(probe));
+    s.Sys(sys::Close(As("probe", probe)));
     rlimit saved;
     s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
     rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
     s.Sys("setrlimit(RLIMIT_NOFILE, " + std::to_string(probe) + "): no descriptor is free",
           ::setrlimit(RLIMIT_NOFILE, &none));
     const char* hint = "socket() set errno to EMFILE: return that errno, whatever it is";
-    s.ExpectError("OpenSocket(AF_INET, SOCK_STREAM)", EMFILE,
-                  [] { return OpenSocket(AF_INET, SOCK_STREAM); }, hint);
-    s.ExpectError("OpenSocket(AF_INET6, SOCK_DGRAM, 0, nonblocking=true)", EMFILE,
-                  [] { return OpenSocket(AF_INET6, SOCK_DGRAM, 0, true); }, hint);
+    s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM)),
+                  EMFILE, hint);
+    s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6), As("SOCK_DGRAM", SOCK_DGRAM), 0,
+                              As("nonblocking=true", true)),
+                  EMFILE, hint);
     s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
   });
 }

@@ -46,10 +46,10 @@ TEST(Socket, ReturnsTheLowestFreeDescriptorAndNoOther) {
   RunCase({.points = 1}, [](Script& s) {
     int probe = s.Sys("open(\"/dev/null\") to learn the lowest free descriptor",
                       ::open("/dev/null", O_RDONLY));
-    s.Sys("close(probe)", ::close(probe));
+    s.Sys(sys::Close(As("probe", probe)));
     int before = CountOpenFds();
-    int fd = s.ExpectOk("OpenSocket(AF_INET6, SOCK_STREAM)",
-                        [] { return OpenSocket(AF_INET6, SOCK_STREAM); });
+    int fd = s.ExpectOk(
+        LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6), As("SOCK_STREAM", SOCK_STREAM)));
     s.Expect("the descriptor returned", probe, fd,
              "socket() returns the lowest free descriptor: return exactly what it gave you");
     s.Expect("descriptors open after the call", before + 1, CountOpenFds(),
@@ -59,26 +59,26 @@ TEST(Socket, ReturnsTheLowestFreeDescriptorAndNoOther) {
 
 TEST(Socket, SetsNonblockingOnlyWhenAsked) {
   RunCase({.points = 2}, [](Script& s) {
-    int fd = s.ExpectOk("OpenSocket(AF_INET6, SOCK_DGRAM, 0, nonblocking=true)",
-                        [] { return OpenSocket(AF_INET6, SOCK_DGRAM, 0, true); });
+    int fd = s.ExpectOk(LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6),
+                                    As("SOCK_DGRAM", SOCK_DGRAM), 0, As("nonblocking=true", true)));
     s.Expect("O_NONBLOCK set on fd", true, KernelView(fd).nonblocking,
              "or SOCK_NONBLOCK into the type, or set O_NONBLOCK with fcntl afterwards");
-    int blocking = s.ExpectOk("OpenSocket(AF_UNIX, SOCK_STREAM, 0, nonblocking=false)",
-                              [] { return OpenSocket(AF_UNIX, SOCK_STREAM, 0, false); });
+    int blocking =
+        s.ExpectOk(LABKIT_CALL(OpenSocket, As("AF_UNIX", AF_UNIX), As("SOCK_STREAM", SOCK_STREAM),
+                               0, As("nonblocking=false", false)));
     s.Expect("O_NONBLOCK set on the second fd", false, KernelView(blocking).nonblocking);
   });
 }
 
 TEST(Socket, ReportsAnUnsupportedDomain) {
   RunCase({.points = 1}, [](Script& s) {
-    s.ExpectError("OpenSocket(4242, SOCK_STREAM)", EAFNOSUPPORT,
-                  [] { return OpenSocket(4242, SOCK_STREAM); });
+    s.ExpectError(LABKIT_CALL(OpenSocket, 4242, As("SOCK_STREAM", SOCK_STREAM)), EAFNOSUPPORT);
   });
 }
 
 TEST(Socket, ReportsAnUnknownType) {
   RunCase({.points = 1}, [](Script& s) {
-    s.ExpectError("OpenSocket(AF_INET, 999)", EINVAL, [] { return OpenSocket(AF_INET, 999); },
+    s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), 999), EINVAL,
                   "capture errno right after socket() fails, before any other call");
   });
 }
@@ -89,11 +89,11 @@ TEST(Socket, LeavesNoDescriptorOpenOnErrors) {
     s.Note("descriptors open: " + std::to_string(before));
     for (int round = 1; round <= 3; ++round) {
       s.Note("round " + std::to_string(round));
-      s.ExpectError("OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP)", EPROTONOSUPPORT,
-                    [] { return OpenSocket(AF_INET, SOCK_STREAM, IPPROTO_UDP); });
-      s.ExpectError("OpenSocket(4242, SOCK_DGRAM)", EAFNOSUPPORT,
-                    [] { return OpenSocket(4242, SOCK_DGRAM); });
-      s.ExpectError("OpenSocket(AF_INET6, 999)", EINVAL, [] { return OpenSocket(AF_INET6, 999); });
+      s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM),
+                                As("IPPROTO_UDP", IPPROTO_UDP)),
+                    EPROTONOSUPPORT);
+      s.ExpectError(LABKIT_CALL(OpenSocket, 4242, As("SOCK_DGRAM", SOCK_DGRAM)), EAFNOSUPPORT);
+      s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6), 999), EINVAL);
     }
     s.Expect("descriptors open afterwards", before, CountOpenFds(),
              "a failed call must not leave anything open");
@@ -105,11 +105,10 @@ TEST(Socket, DescribesSocketsAsTheKernelSeesThem) {
     int udp6 = s.Sys("socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0)",
                      ::socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0));
     s.Expect("DescribeSocket(udp6)", KernelView(udp6),
-             s.ExpectOk("DescribeSocket(udp6)", [&] { return DescribeSocket(udp6); }));
+             s.ExpectOk(LABKIT_CALL(DescribeSocket, As("udp6", udp6))));
     int unix_stream = s.Sys("socket(AF_UNIX, SOCK_STREAM, 0)", ::socket(AF_UNIX, SOCK_STREAM, 0));
     s.Expect("DescribeSocket(unix_stream)", KernelView(unix_stream),
-             s.ExpectOk("DescribeSocket(unix_stream)",
-                        [&] { return DescribeSocket(unix_stream); }));
+             s.ExpectOk(LABKIT_CALL(DescribeSocket, As("unix_stream", unix_stream))));
   });
 }
 
@@ -117,9 +116,8 @@ TEST(Socket, DescribeRejectsWhatIsNotASocket) {
   RunCase({.points = 1}, [](Script& s) {
     int pipe_fds[2];
     s.Sys("pipe(pipe_fds)", ::pipe(pipe_fds));
-    s.ExpectError("DescribeSocket(pipe_fds[0])", ENOTSOCK,
-                  [&] { return DescribeSocket(pipe_fds[0]); });
-    s.ExpectError("DescribeSocket(999)", EBADF, [] { return DescribeSocket(999); });
+    s.ExpectError(LABKIT_CALL(DescribeSocket, As("pipe_fds[0]", pipe_fds[0])), ENOTSOCK);
+    s.ExpectError(LABKIT_CALL(DescribeSocket, 999), EBADF);
   });
 }
 
@@ -127,7 +125,7 @@ TEST(Socket, CloseReleasesTheDescriptor) {
   RunCase({.points = 2}, [](Script& s) {
     int before = CountOpenFds();
     int fd = s.Sys("socket(AF_INET, SOCK_STREAM, 0)", ::socket(AF_INET, SOCK_STREAM, 0));
-    s.ExpectOk("CloseSocket(fd)", [&] { return CloseSocket(fd); });
+    s.ExpectOk(LABKIT_CALL(CloseSocket, As("fd", fd)));
     s.Expect("descriptors open afterwards", before, CountOpenFds(),
              "a descriptor that is never closed leaks: call close()");
     s.ExpectError("CloseSocket(fd) again", EBADF, [&] { return CloseSocket(fd); });

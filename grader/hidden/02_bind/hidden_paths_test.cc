@@ -18,15 +18,15 @@ int TestUnixServer(Script& s, const std::string& path, bool listening) {
   socklen_t length = UnixAddress(path, UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
   s.Sys("bind(fd, \"" + path + "\")", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
-  if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
+  if (listening) s.Sys(sys::Listen(As("fd", fd), 4));
   return fd;
 }
 
 // BindUnixPath onto what is at `path` must fail with EADDRINUSE and leave it.
 void ExpectLeftAlone(Script& s, const std::string& path, const std::string& kind) {
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-  s.ExpectError("BindUnixPath(fd, \"" + path + "\"), where " + kind + " is", EADDRINUSE,
-                [&] { return BindUnixPath(fd, path); },
+  s.ExpectError(LABKIT_CALL(BindUnixPath, As("fd", fd), path).Remark("where " + kind + " is"),
+                EADDRINUSE,
                 "only a socket file is yours to remove (lstat() and S_ISSOCK): leave anything "
                 "else there and let bind() fail");
   s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, harness::FileKind(path),
@@ -50,7 +50,8 @@ TEST(Bind, LeavesSymbolicLinksAloneEvenToASocketFile) {
   RunCase({.points = 2}, [](Script& s) {
     std::string dir = harness::MakeTempDir();
     int old_server = TestUnixServer(s, dir + "/real.sock", false);
-    s.Sys("close(old_server): the socket file real.sock stays behind", ::close(old_server));
+    s.Sys(
+        sys::Close(As("old_server", old_server)).Because("the socket file real.sock stays behind"));
     std::string link = dir + "/server.sock";
     s.Sys("symlink(\"real.sock\", \"" + link + "\")", ::symlink("real.sock", link.c_str()));
     ExpectLeftAlone(s, link, "a symbolic link to \"real.sock\"");
@@ -71,10 +72,10 @@ TEST(Bind, ReplacesASocketFileEvenWhileAServerUsesIt) {
     int old_server = TestUnixServer(s, path, true);
     s.Note("old_server still listens on " + path);
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectOk("BindUnixPath(fd, \"" + path + "\")", [&] { return BindUnixPath(fd, path); },
+    s.ExpectOk(LABKIT_CALL(BindUnixPath, As("fd", fd), path),
                "the contract takes any socket file at the path for a stale one: lstat() says "
                "S_ISSOCK, so unlink() it, then bind()");
-    s.Sys("listen(fd, 4)", ::listen(fd, 4));
+    s.Sys(sys::Listen(As("fd", fd), 4));
     sockaddr_un address;
     socklen_t length = UnixAddress(path, UnixName::kPath, address);
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
@@ -98,9 +99,9 @@ TEST(Bind, UnixPathOf107CharactersFitsAnd108DoesNot) {
     s.Expect("getsockname(fd)", Named{"unix:" + longest}, Named{LocalAddress(fd)});
     std::string too_long = longest + "q";
     int other = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectError("BindUnixPath(other, the same path and \"q\": 108 characters)", ENAMETOOLONG,
-                  [&] { return BindUnixPath(other, too_long); },
-                  "108 characters leave no room for the NUL in sun_path");
+    s.ExpectError(LABKIT_CALL(BindUnixPath, As("other", other),
+                              As("the same path and \"q\": 108 characters", too_long)),
+                  ENAMETOOLONG, "108 characters leave no room for the NUL in sun_path");
     s.Expect("what is at the path of 108 characters", Named{"nothing"}, harness::FileKind(too_long));
   });
 }
@@ -115,17 +116,18 @@ TEST(Bind, AbstractNameOf107CharactersFitsAnd108DoesNot) {
   RunCase({.points = 2}, [](Script& s) {
     std::string longest = AbstractName(107);
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectOk("BindUnixAbstract(fd, \"" + longest + "\"), a name of 107 characters",
-               [&] { return BindUnixAbstract(fd, longest); },
-               "the leading NUL and 107 characters fill sun_path's 108 bytes exactly: that fits");
+    s.ExpectOk(
+        LABKIT_CALL(BindUnixAbstract, As("fd", fd), longest).Remark("a name of 107 characters"),
+        "the leading NUL and 107 characters fill sun_path's 108 bytes exactly: that fits");
     sockaddr_un address;
     socklen_t length = UnixAddress(longest, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
              Named{"unix:@" + longest + " (abstract, length " + std::to_string(length) + ")"},
              Named{LocalAddress(fd)});
     int other = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectError("BindUnixAbstract(other, a name of 108 characters)", ENAMETOOLONG,
-                  [&] { return BindUnixAbstract(other, AbstractName(108)); },
+    s.ExpectError(LABKIT_CALL(BindUnixAbstract, As("other", other),
+                              As("a name of 108 characters", AbstractName(108))),
+                  ENAMETOOLONG,
                   "with the leading NUL, 108 characters need 109 bytes: more than sun_path has");
   });
 }
@@ -138,8 +140,8 @@ TEST(Bind, ReportsAnAbstractNameInUse) {
     int first = TestSocket(s, AF_UNIX, SOCK_DGRAM);
     s.Sys("bind(first, @" + name + ")", ::bind(first, reinterpret_cast<sockaddr*>(&address), length));
     int fd = TestSocket(s, AF_UNIX, SOCK_DGRAM);
-    s.ExpectError("BindUnixAbstract(fd, \"" + name + "\")", EADDRINUSE,
-                  [&] { return BindUnixAbstract(fd, name); }, "return the errno bind() set");
+    s.ExpectError(LABKIT_CALL(BindUnixAbstract, As("fd", fd), name), EADDRINUSE,
+                  "return the errno bind() set");
   });
 }
 
@@ -149,8 +151,8 @@ TEST(Bind, AbstractNameKeepsEveryByteEvenANul) {
     std::string name = std::string("labkit\0", 7) + AbstractName(20);
     std::string shown = harness::EscapeBytes(name);
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
-    s.ExpectOk("BindUnixAbstract(fd, " + shown + "), a name with a NUL byte inside",
-               [&] { return BindUnixAbstract(fd, name); });
+    s.ExpectOk(LABKIT_CALL(BindUnixAbstract, As("fd", fd), As(shown, name))
+                   .Remark("a name with a NUL byte inside"));
     sockaddr_un address;
     socklen_t length = UnixAddress(name, UnixName::kAbstract, address);
     s.Expect("getsockname(fd)",
@@ -159,7 +161,7 @@ TEST(Bind, AbstractNameKeepsEveryByteEvenANul) {
              Named{harness::EscapeBytes(LocalAddress(fd))},
              "an abstract name is bytes, not a C string: copy it with memcpy and its size(), "
              "never strcpy or strncpy, which stop at the first NUL");
-    s.Sys("listen(fd, 1)", ::listen(fd, 1));
+    s.Sys(sys::Listen(As("fd", fd), 1));
     int client = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("connect(client, @" + shown + ")",
           ::connect(client, reinterpret_cast<sockaddr*>(&address), length));

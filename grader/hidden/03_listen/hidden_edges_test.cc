@@ -41,7 +41,7 @@ TEST(Listen, BacklogBeyondTheCapIsTheKernelsToCap) {
 TEST(Listen, IPv6AnyAddressTakesIPv4ClientsByDefault) {
   RunCase({.points = 2}, [](Script& s) {
     int v6only = SysctlNumber(s, "net/ipv6/bindv6only", 0);
-    int server = s.ExpectOk("ListenInet6(\"::\", 0, 4)", [] { return ListenInet6("::", 0, 4); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet6, "::", 0, 4));
     uint16_t port = LocalPort(server);
     s.Expect("getsockopt(server, IPV6_V6ONLY)", v6only,
              harness::IntOption(server, IPPROTO_IPV6, IPV6_V6ONLY),
@@ -62,12 +62,11 @@ TEST(Listen, HighestPortIsAPortLikeAnyOther) {
     std::mt19937 random(static_cast<unsigned>(::getpid()) * 2654435761u);
     std::string ip = "127." + std::to_string(1 + random() % 254) + "." +
                      std::to_string(random() % 256) + "." + std::to_string(1 + random() % 254);
-    int server = s.ExpectOk("ListenInet(\"" + ip + "\", 65535, 4)",
-                            [&] { return ListenInet(ip, 65535, 4); },
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet, ip, 65535, 4),
                             "65535 is the highest port, and a valid one");
     s.Expect("getsockname(server)", Named{ip + ":65535"}, Named{LocalAddress(server)});
     s.Expect("ListeningPort(server)", uint16_t{65535},
-             s.ExpectOk("ListeningPort(server)", [&] { return ListeningPort(server); }));
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("server", server))));
     ExpectConnect(s, ip, 65535, "a client can connect once listen() has been called");
   });
 }
@@ -79,17 +78,16 @@ TEST(Listen, ReportsPermissionDeniedAndLeaksNothing) {
     harness::DropPrivileges();
     s.Note("the code under test runs as an unprivileged user");
     int before = CountOpenFds();
-    s.ExpectError("ListenUnix(\"" + dir + "/server.sock\", 4)", EACCES,
-                  [&] { return ListenUnix(dir + "/server.sock", 4); },
-                  "bind() may not create a file in a directory you cannot write to: return its "
-                  "errno");
+    s.ExpectError(
+        LABKIT_CALL(ListenUnix, As("\"" + dir + "/server.sock\"", dir + "/server.sock"), 4), EACCES,
+        "bind() may not create a file in a directory you cannot write to: return its "
+        "errno");
     int start = 1024;
     std::istringstream(harness::ReadFile("/proc/sys/net/ipv4/ip_unprivileged_port_start")) >>
         start;
     if (start > 1) {
       uint16_t port = static_cast<uint16_t>(start - 1);
-      s.ExpectError("ListenInet(\"127.0.0.1\", " + std::to_string(port) + ", 4)", EACCES,
-                    [&] { return ListenInet("127.0.0.1", port, 4); },
+      s.ExpectError(LABKIT_CALL(ListenInet, "127.0.0.1", port, 4), EACCES,
                     "ports below " + std::to_string(start) + " need privileges");
     }
     s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
@@ -100,8 +98,8 @@ TEST(Listen, ReportsPermissionDeniedAndLeaksNothing) {
 TEST(Listen, ListeningPortOfANumberNotOpenIsEbadf) {
   RunCase({.points = 1}, [](Script& s) {
     int fd = s.Sys("open(\"/dev/null\")", ::open("/dev/null", O_RDONLY));
-    s.Sys("close(fd): the number is free again", ::close(fd));
-    s.ExpectError("ListeningPort(fd)", EBADF, [&] { return ListeningPort(fd); },
+    s.Sys(sys::Close(As("fd", fd)).Because("the number is free again"));
+    s.ExpectError(LABKIT_CALL(ListeningPort, As("fd", fd)), EBADF,
                   "getsockname() failed: return its errno, not a port");
   });
 }
@@ -109,10 +107,9 @@ TEST(Listen, ListeningPortOfANumberNotOpenIsEbadf) {
 
 TEST(Listen, SecondServerOnTheSamePortIsRefused) {
   RunCase({.points = 1}, [](Script& s) {
-    int first = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
-                           [] { return ListenInet("127.0.0.1", 0, 4); });
+    int first = s.ExpectOk(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4));
     uint16_t port = LocalPort(first);
-    int first6 = s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); });
+    int first6 = s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", 0, 4));
     uint16_t port6 = LocalPort(first6);
     int before = CountOpenFds();
     s.Note("descriptors open: " + std::to_string(before));
@@ -132,21 +129,17 @@ TEST(Listen, DescriptorZeroIsADescriptorLikeAnyOther) {
   RunCase({.points = 1}, [](Script& s) {
     const char* hint = "socket() returned 0, a valid descriptor: only -1 means it failed";
     std::string path = harness::MakeTempDir() + "/server.sock";
-    s.Sys("close(0): stdin is closed, so 0 is the lowest free descriptor", ::close(0));
-    int v4 = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
-                        [] { return ListenInet("127.0.0.1", 0, 4); }, hint);
+    s.Sys(sys::Close(As("0", 0)).Because("stdin is closed, so 0 is the lowest free descriptor"));
+    int v4 = s.ExpectOk(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4), hint);
     s.Expect("the descriptor returned", 0, v4, "return exactly the descriptor socket() gave");
     ExpectListening(s, 0, "descriptor 0");
-    s.Expect("ListeningPort(0)", LocalPort(0),
-             s.ExpectOk("ListeningPort(0)", [] { return ListeningPort(0); }, hint));
-    s.Sys("close(0)", ::close(0));
+    s.Expect("ListeningPort(0)", LocalPort(0), s.ExpectOk(LABKIT_CALL(ListeningPort, 0), hint));
+    s.Sys(sys::Close(As("0", 0)));
     s.Expect("ListenInet6(\"::1\", 0, 4)", 0,
-             s.ExpectOk("ListenInet6(\"::1\", 0, 4)", [] { return ListenInet6("::1", 0, 4); },
-                        hint));
-    s.Sys("close(0)", ::close(0));
+             s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", 0, 4), hint));
+    s.Sys(sys::Close(As("0", 0)));
     s.Expect("ListenUnix(\"" + path + "\", 4)", 0,
-             s.ExpectOk("ListenUnix(\"" + path + "\", 4)", [&] { return ListenUnix(path, 4); },
-                        hint));
+             s.ExpectOk(LABKIT_CALL(ListenUnix, path, 4), hint));
     ExpectListening(s, 0, "descriptor 0");
   });
 }

@@ -18,7 +18,7 @@ int TestUnixServer(Script& s, const std::string& path, bool listening) {
   socklen_t length = UnixAddress(path, UnixName::kPath, address);
   int fd = TestSocket(s, AF_UNIX, SOCK_STREAM, kBoundedWaits);
   s.Sys("bind(fd, \"" + path + "\")", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
-  if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
+  if (listening) s.Sys(sys::Listen(As("fd", fd), 4));
   return fd;
 }
 
@@ -26,8 +26,7 @@ int TestUnixServer(Script& s, const std::string& path, bool listening) {
 // it was and leave no descriptor open.
 void ExpectLeftAlone(Script& s, const std::string& path, const std::string& kind) {
   int before = CountOpenFds();
-  s.ExpectError("ListenUnix(\"" + path + "\", 4), where " + kind + " is", EADDRINUSE,
-                [&] { return ListenUnix(path, 4); },
+  s.ExpectError(LABKIT_CALL(ListenUnix, path, 4).Remark("where " + kind + " is"), EADDRINUSE,
                 "only a socket file is yours to remove (lstat() and S_ISSOCK): leave anything "
                 "else there and let bind() fail");
   s.Expect("what is at \"" + path + "\" afterwards", Named{kind}, harness::FileKind(path),
@@ -45,7 +44,8 @@ TEST(Listen, UnixLeavesDirectoriesFifosAndSymbolicLinksAlone) {
     s.Sys("mkfifo(\"" + dir + "/pipe.sock\", 0644)", ::mkfifo((dir + "/pipe.sock").c_str(), 0644));
     ExpectLeftAlone(s, dir + "/pipe.sock", "a fifo");
     int old_server = TestUnixServer(s, dir + "/real.sock", false);
-    s.Sys("close(old_server): the socket file real.sock stays behind", ::close(old_server));
+    s.Sys(
+        sys::Close(As("old_server", old_server)).Because("the socket file real.sock stays behind"));
     s.Sys("symlink(\"real.sock\", \"" + dir + "/link.sock\")",
           ::symlink("real.sock", (dir + "/link.sock").c_str()));
     ExpectLeftAlone(s, dir + "/link.sock", "a symbolic link to \"real.sock\"");
@@ -62,7 +62,7 @@ TEST(Listen, UnixReplacesASocketFileEvenWhileAServerUsesIt) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     int old_server = TestUnixServer(s, path, true);
     s.Note("old_server still listens on " + path);
-    int server = s.ExpectOk("ListenUnix(\"" + path + "\", 4)", [&] { return ListenUnix(path, 4); },
+    int server = s.ExpectOk(LABKIT_CALL(ListenUnix, path, 4),
                             "the contract takes any socket file at the path for a stale one: "
                             "lstat() says S_ISSOCK, so unlink() it, then bind()");
     ExpectConnectUnix(s, path, "the path should now lead to the new server");
@@ -85,9 +85,9 @@ TEST(Listen, UnixPathOf107CharactersFitsAnd108DoesNot) {
     ExpectConnectUnix(s, longest, "a client can connect once listen() has been called");
     int before = CountOpenFds();
     std::string too_long = longest + "q";
-    s.ExpectError("ListenUnix(the same path and \"q\": 108 characters, 4)", ENAMETOOLONG,
-                  [&] { return ListenUnix(too_long, 4); },
-                  "108 characters leave no room for the NUL in sun_path");
+    s.ExpectError(
+        LABKIT_CALL(ListenUnix, As("the same path and \"q\": 108 characters", too_long), 4),
+        ENAMETOOLONG, "108 characters leave no room for the NUL in sun_path");
     s.Expect("what is at the path of 108 characters", Named{"nothing"}, harness::FileKind(too_long));
     s.Expect("descriptors open after the failed call", before, CountOpenFds());
   });

@@ -19,13 +19,13 @@ int TestServer(Script& s, const std::string& ip, bool listening) {
   socklen_t length = harness::MakeInetAddress(ip, 0, address);
   int fd = TestSocket(s, address.ss_family, SOCK_STREAM, kBoundedWaits);
   s.Sys("bind(fd, " + ip + " port 0)", ::bind(fd, reinterpret_cast<sockaddr*>(&address), length));
-  if (listening) s.Sys("listen(fd, 4)", ::listen(fd, 4));
+  if (listening) s.Sys(sys::Listen(As("fd", fd), 4));
   return fd;
 }
 
 TEST(Listen, IPv6LoopbackTakesAClient) {
   RunCase({.points = 2}, [](Script& s) {
-    int server = s.ExpectOk("ListenInet6(\"::1\", 0, 3)", [] { return ListenInet6("::1", 0, 3); },
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", 0, 3),
                             "EINVAL from bind() often means a wrong length: sizeof(sockaddr_in6)");
     uint16_t port = LocalPort(server);
     s.Expect("getsockname(server)", Named{"[::1]:" + std::to_string(port)},
@@ -35,7 +35,7 @@ TEST(Listen, IPv6LoopbackTakesAClient) {
              "only stream sockets listen");
     ExpectListening(s, server, "server");
     s.Expect("ListeningPort(server)", port,
-             s.ExpectOk("ListeningPort(server)", [&] { return ListeningPort(server); }),
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("server", server))),
              "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
     ExpectConnect(s, "::1", port, "a client can connect once listen() has been called");
     AcceptOne(s, server, "server");
@@ -46,8 +46,7 @@ TEST(Listen, IPv6ChosenPortInNetworkByteOrder) {
   RunCase({.points = 1}, [](Script& s) {
     uint16_t port = UnusedPortWithDistinctBytes("::1");
     s.Note("found a free port: " + std::to_string(port));
-    int server = s.ExpectOk("ListenInet6(\"::1\", " + std::to_string(port) + ", 4)",
-                            [&] { return ListenInet6("::1", port, 4); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", port, 4));
     s.Expect("getsockname(server)", Named{"[::1]:" + std::to_string(port)},
              Named{LocalAddress(server)}, SwappedPortHint(port));
   });
@@ -76,7 +75,7 @@ TEST(Listen, TcpListenerKeepsTheBacklogAsked) {
       s.Expect("the backlog the kernel keeps for it (TCP_INFO)", backlog, TcpBacklog(server),
                "pass backlog to listen() unchanged; -1 means the socket is not listening");
     }
-    int server = s.ExpectOk("ListenInet6(\"::1\", 0, 2)", [] { return ListenInet6("::1", 0, 2); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet6, "::1", 0, 2));
     s.Expect("the backlog the kernel keeps for it (TCP_INFO)", 2, TcpBacklog(server),
              "pass backlog to listen() unchanged");
   });
@@ -86,19 +85,18 @@ TEST(Listen, ListeningPortReadsIPv4AndIPv6) {
   RunCase({.points = 2}, [](Script& s) {
     int v4 = TestServer(s, "127.0.0.1", true);
     s.Expect("ListeningPort(v4)", LocalPort(v4),
-             s.ExpectOk("ListeningPort(v4)", [&] { return ListeningPort(v4); }),
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("v4", v4))),
              "getsockname() gives the port in network byte order: ntohs() it");
     int v6 = TestServer(s, "::1", false);
     s.Expect("ListeningPort(v6), bound but not listening", LocalPort(v6),
-             s.ExpectOk("ListeningPort(v6)", [&] { return ListeningPort(v6); }),
+             s.ExpectOk(LABKIT_CALL(ListeningPort, As("v6", v6))),
              "an AF_INET6 address is a sockaddr_in6: its port is sin6_port");
     int local = TestSocket(s, AF_UNIX, SOCK_STREAM, kBoundedWaits);
-    s.ExpectError("ListeningPort(local), an AF_UNIX socket", EAFNOSUPPORT,
-                  [&] { return ListeningPort(local); },
-                  "an AF_UNIX socket has no port: look at ss_family");
+    s.ExpectError(LABKIT_CALL(ListeningPort, As("local", local)).Remark("an AF_UNIX socket"),
+                  EAFNOSUPPORT, "an AF_UNIX socket has no port: look at ss_family");
     int fds[2];
     s.Sys("pipe(fds)", ::pipe(fds));
-    s.ExpectError("ListeningPort(fds[0]), a pipe", ENOTSOCK, [&] { return ListeningPort(fds[0]); },
+    s.ExpectError(LABKIT_CALL(ListeningPort, As("fds[0]", fds[0])).Remark("a pipe"), ENOTSOCK,
                   "return the errno getsockname() set");
   });
 }
@@ -107,13 +105,11 @@ TEST(Listen, RejectsWhatIsNotANumericAddress) {
   RunCase({.points = 1}, [](Script& s) {
     int before = CountOpenFds();
     for (const char* ip : {"localhost", "::1", "300.1.2.3", "127.0.0.1 x", ""}) {
-      s.ExpectError("ListenInet(\"" + std::string(ip) + "\", 0, 4)", EINVAL,
-                    [&] { return ListenInet(ip, 0, 4); },
+      s.ExpectError(LABKIT_CALL(ListenInet, ip, 0, 4), EINVAL,
                     "inet_pton() returns 1 only for a valid address: check it");
     }
     for (const char* ip : {"127.0.0.1", "localhost", "::g", "::1 x", ""}) {
-      s.ExpectError("ListenInet6(\"" + std::string(ip) + "\", 0, 4)", EINVAL,
-                    [&] { return ListenInet6(ip, 0, 4); },
+      s.ExpectError(LABKIT_CALL(ListenInet6, ip, 0, 4), EINVAL,
                     "inet_pton(AF_INET6, ...) returns 1 only for a valid IPv6 address");
     }
     s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
@@ -128,13 +124,10 @@ TEST(Listen, ClosesTheSocketOnEveryFailure) {
     std::string missing = harness::MakeTempDir() + "/missing/server.sock";
     int before = CountOpenFds();
     s.Note("descriptors open: " + std::to_string(before));
-    s.ExpectError("ListenInet(\"192.0.2.1\", 0, 4)", EADDRNOTAVAIL,
-                  [] { return ListenInet("192.0.2.1", 0, 4); },
+    s.ExpectError(LABKIT_CALL(ListenInet, "192.0.2.1", 0, 4), EADDRNOTAVAIL,
                   "192.0.2.1 is not an address of this host: return bind()'s errno");
-    s.ExpectError("ListenInet6(\"::1\", " + std::to_string(port) + ", 4), a port in use",
-                  EADDRINUSE, [&] { return ListenInet6("::1", port, 4); });
-    s.ExpectError("ListenUnix(\"" + missing + "\", 4)", ENOENT,
-                  [&] { return ListenUnix(missing, 4); });
+    s.ExpectError(LABKIT_CALL(ListenInet6, "::1", port, 4).Remark("a port in use"), EADDRINUSE);
+    s.ExpectError(LABKIT_CALL(ListenUnix, missing, 4), ENOENT);
     s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
              "each failure after socket() must close() the socket it created");
   });
@@ -145,7 +138,7 @@ TEST(Listen, ReportsSocketErrnoWhenOutOfDescriptors) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     int probe = s.Sys("open(\"/dev/null\") to find the lowest free descriptor",
                       ::open("/dev/null", O_RDONLY));
-    s.Sys("close(probe)", ::close(probe));
+    s.Sys(sys::Close(As("probe", probe)));
     rlimit saved;
     s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
     rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
@@ -153,12 +146,9 @@ TEST(Listen, ReportsSocketErrnoWhenOutOfDescriptors) {
           ::setrlimit(RLIMIT_NOFILE, &none));
     const char* hint = "socket() failed: return its errno, read before anything else (close(-1) "
                        "would turn it into EBADF)";
-    s.ExpectError("ListenInet(\"127.0.0.1\", 0, 4)", EMFILE,
-                  [] { return ListenInet("127.0.0.1", 0, 4); }, hint);
-    s.ExpectError("ListenInet6(\"::1\", 0, 4)", EMFILE,
-                  [] { return ListenInet6("::1", 0, 4); }, hint);
-    s.ExpectError("ListenUnix(\"" + path + "\", 4)", EMFILE,
-                  [&] { return ListenUnix(path, 4); }, hint);
+    s.ExpectError(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4), EMFILE, hint);
+    s.ExpectError(LABKIT_CALL(ListenInet6, "::1", 0, 4), EMFILE, hint);
+    s.ExpectError(LABKIT_CALL(ListenUnix, path, 4), EMFILE, hint);
     s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
   });
 }
@@ -168,7 +158,7 @@ TEST(Listen, UnixReplacesAStaleSocketFile) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     std::string call = "ListenUnix(\"" + path + "\", 4)";
     int first = s.ExpectOk(call, [&] { return ListenUnix(path, 4); });
-    s.Sys("close(first): its socket file stays behind", ::close(first));
+    s.Sys(sys::Close(As("first", first)).Because("its socket file stays behind"));
     int second = s.ExpectOk(call + " again", [&] { return ListenUnix(path, 4); },
                             "remove a stale socket file (lstat + S_ISSOCK, then unlink) before "
                             "bind()");
@@ -184,13 +174,12 @@ TEST(Listen, UnixLeavesOtherFilesAlone) {
     std::ofstream(path) << "keep me";
     s.Note("wrote \"keep me\" to " + path);
     int before = CountOpenFds();
-    s.ExpectError("ListenUnix(\"" + path + "\", 4)", EADDRINUSE,
-                  [&] { return ListenUnix(path, 4); },
+    s.ExpectError(LABKIT_CALL(ListenUnix, path, 4), EADDRINUSE,
                   "unlink only a socket file: check the file type with lstat() first");
     s.Expect("the file's contents", std::string("keep me"), harness::ReadFile(path));
     std::string long_path = "/tmp/" + std::string(sizeof(sockaddr_un::sun_path) - 5, 'x');
-    s.ExpectError("ListenUnix(a path of 108 characters, 4)", ENAMETOOLONG,
-                  [&] { return ListenUnix(long_path, 4); },
+    s.ExpectError(LABKIT_CALL(ListenUnix, As("a path of 108 characters", long_path), 4),
+                  ENAMETOOLONG,
                   "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     s.Expect("descriptors open after the failed calls", before, CountOpenFds(),
              "a failed ListenUnix must leave no socket open");
@@ -199,8 +188,7 @@ TEST(Listen, UnixLeavesOtherFilesAlone) {
 
 TEST(Listen, ListensOnExactlyTheAddressAsked) {
   RunCase({.points = 2}, [](Script& s) {
-    int loopback = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
-                              [] { return ListenInet("127.0.0.1", 0, 4); });
+    int loopback = s.ExpectOk(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4));
     uint16_t port = LocalPort(loopback);
     sockaddr_storage address;
     socklen_t length = harness::MakeInetAddress("127.0.0.2", port, address);
@@ -210,8 +198,7 @@ TEST(Listen, ListensOnExactlyTheAddressAsked) {
              ConnectOutcome(client, reinterpret_cast<sockaddr*>(&address), length),
              "a server on 127.0.0.1 is not reachable at 127.0.0.2: bind the address asked for, "
              "not INADDR_ANY");
-    int any =
-        s.ExpectOk("ListenInet(\"0.0.0.0\", 0, 4)", [] { return ListenInet("0.0.0.0", 0, 4); });
+    int any = s.ExpectOk(LABKIT_CALL(ListenInet, "0.0.0.0", 0, 4));
     uint16_t any_port = LocalPort(any);
     s.Expect("getsockname(any)", Named{"0.0.0.0:" + std::to_string(any_port)},
              Named{LocalAddress(any)});
@@ -228,8 +215,7 @@ TEST(Listen, IPv6ServerRestartsWhileAnOldConnectionIsClosing) {
 
 TEST(Listen, QueuesConnectionsUntilAccepted) {
   RunCase({.points = 2}, [](Script& s) {
-    int server = s.ExpectOk("ListenInet(\"127.0.0.1\", 0, 4)",
-                            [] { return ListenInet("127.0.0.1", 0, 4); });
+    int server = s.ExpectOk(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4));
     s.Expect("O_NONBLOCK set on server", false, (::fcntl(server, F_GETFL) & O_NONBLOCK) != 0,
              "the contract asks for a blocking listener");
     uint16_t port = LocalPort(server);

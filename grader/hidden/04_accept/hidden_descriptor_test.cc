@@ -19,7 +19,7 @@ namespace {
 
 // Closes the case's stdin, so descriptor 0 is the lowest free one.
 void CloseStdin(Script& s) {
-  s.Sys("close(0): stdin closed, so 0 is the lowest free descriptor", ::close(0));
+  s.Sys(sys::Close(As("0", 0)).Because("stdin closed, so 0 is the lowest free descriptor"));
 }
 
 const char kZeroHint[] =
@@ -35,19 +35,18 @@ TEST(Accept, HandsOverDescriptorZero) {
     CloseStdin(s);
 
     // 1. AcceptWithPeer's new socket takes descriptor 0.
-    Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                   [&] { return AcceptWithPeer(listener); }, kZeroHint);
+    Accepted accepted =
+        s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)), kZeroHint);
     s.Expect("the descriptor AcceptWithPeer returned", 0, accepted.fd,
              "accept() returns the lowest free descriptor: return the one it gave you");
     s.Expect("the peer AcceptWithPeer reports", LocalAddress(first), accepted.peer);
-    s.Sys("close(accepted.fd)", ::close(accepted.fd));
+    s.Sys(sys::Close(As("accepted.fd", accepted.fd)));
 
     // 2. So does AcceptAnonymous's.
-    int fd = s.ExpectOk("AcceptAnonymous(listener)", [&] { return AcceptAnonymous(listener); },
-                        kZeroHint);
+    int fd = s.ExpectOk(LABKIT_CALL(AcceptAnonymous, As("listener", listener)), kZeroHint);
     s.Expect("the descriptor AcceptAnonymous returned", 0, fd);
     s.Expect("getpeername(0)", Named{LocalAddress(second)}, Named{PeerAddress(0)});
-    s.Sys("close(0)", ::close(0));
+    s.Sys(sys::Close(As("0", 0)));
 
     // 3. ServeClients serves a client on descriptor 0, then closes it.
     int before = OpenFds(s, "before serving");
@@ -57,8 +56,9 @@ TEST(Accept, HandsOverDescriptorZero) {
       handed.push_back(client.fd);
       return echo.Serve(client);
     };
-    int served = s.ExpectOk("ServeClients(listener, 1, an echo handler)",
-                            [&] { return ServeClients(listener, 1, handler); }, kZeroHint);
+    int served = s.ExpectOk(
+        LABKIT_CALL(ServeClients, As("listener", listener), 1, As("an echo handler", handler)),
+        kZeroHint);
     s.Expect("clients served", 1, served);
     s.Expect("the descriptor passed to the handler", 0, handed.empty() ? -1 : handed.front(),
              "pass the handler the socket AcceptWithPeer returned");
@@ -80,21 +80,21 @@ TEST(Accept, ListensOnDescriptorZero) {
     SendFrom(s, second, "second", "on zero\n");
     const char* hint = "the listener is descriptor 0 here: a valid descriptor to accept on";
 
-    Accepted accepted =
-        s.ExpectOk("AcceptWithPeer(0)", [&] { return AcceptWithPeer(listener); }, hint);
+    Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("0", listener)), hint);
     s.Expect("the peer AcceptWithPeer reports", std::string("unix:(unnamed)"), accepted.peer);
     s.Expect("getpeername(accepted.fd)", Named{LocalAddress(first)},
              Named{PeerAddress(accepted.fd)});
-    s.Sys("close(accepted.fd)", ::close(accepted.fd));
+    s.Sys(sys::Close(As("accepted.fd", accepted.fd)));
 
     EchoLine echo;
-    int served = s.ExpectOk("ServeClients(0, 1, an echo handler)",
-                            [&] { return ServeClients(listener, 1, echo.Handler()); }, hint);
+    int served = s.ExpectOk(
+        LABKIT_CALL(ServeClients, As("0", listener), 1, As("an echo handler", echo.Handler())),
+        hint);
     s.Expect("clients served", 1, served);
     s.Expect("what second receives", RepliedAndClosed("echo: on zero\n"), ReadToEnd(second));
 
     ConnectClient(s, listener, "third");
-    int fd = s.ExpectOk("AcceptAnonymous(0)", [&] { return AcceptAnonymous(listener); }, hint);
+    int fd = s.ExpectOk(LABKIT_CALL(AcceptAnonymous, As("0", listener)), hint);
     s.ExpectTrue("the new socket is not the listener", fd != listener, "fd " + std::to_string(fd));
     s.Expect("SO_ACCEPTCONN of descriptor 0: still the listener", 1,
              harness::IntOption(listener, SOL_SOCKET, SO_ACCEPTCONN),

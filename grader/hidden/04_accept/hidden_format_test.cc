@@ -24,9 +24,7 @@ void ExpectFormatsUnix(Script& s, const std::string& what, sockaddr_storage& sto
                        socklen_t length, const std::string& expected, std::string_view hint) {
   s.Note("the sockaddr_un: " + what + ", length " + std::to_string(length));
   s.Expect("FormatPeer(" + what + ")", expected,
-           s.Call("FormatPeer(sockaddr_un, " + std::to_string(length) + ")",
-                  [&] { return FormatPeer(storage, length); }),
-           hint);
+           s.Call(LABKIT_CALL(FormatPeer, As("sockaddr_un", storage), length)), hint);
 }
 
 // A sockaddr_storage holding an AF_UNIX address whose sun_path starts with

@@ -63,9 +63,8 @@ void ServeAndCheck(Script& s, int listener, const std::vector<std::string>& labe
   int before = OpenFds(s, "before serving");
   EchoLine echo;
   const int count = static_cast<int>(clients.size());
-  int served = s.ExpectOk(
-      "ServeClients(listener, " + std::to_string(count) + ", an echo handler)",
-      [&] { return ServeClients(listener, count, echo.Handler()); });
+  int served = s.ExpectOk(LABKIT_CALL(ServeClients, As("listener", listener), count,
+                                      As("an echo handler", echo.Handler())));
   s.Expect("clients served", count, served);
   s.Expect("the peers the handler saw, in order", Listed(peers), Listed(echo.peers), hint);
   for (size_t i = 0; i < clients.size(); ++i) {
@@ -122,7 +121,7 @@ TEST(Accept, ServeTakesIPv4AndIPv6ClientsOfADualStackListener) {
     socklen_t length = harness::MakeInetAddress("::", 0, address);
     s.Sys("bind(listener, [::] port 0)",
           ::bind(listener, reinterpret_cast<sockaddr*>(&address), length));
-    s.Sys("listen(listener, 8)", ::listen(listener, 8));
+    s.Sys(sys::Listen(As("listener", listener), 8));
     const uint16_t port = harness::LocalPort(listener);
 
     std::vector<std::string> labels = {"v4", "v6", "v4 again"};

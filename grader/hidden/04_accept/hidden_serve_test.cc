@@ -26,8 +26,8 @@ TEST(Accept, ServeKeepsServingAfterInterruptedAccepts) {
            "then connects a client; twice");
     std::thread helper([&] { clients.Run(2); });
     EchoLine echo;
-    SysResult<int> result = s.Call("ServeClients(listener, 2, an echo handler)",
-                                   [&] { return ServeClients(listener, 2, echo.Handler()); });
+    SysResult<int> result = s.Call(LABKIT_CALL(ServeClients, As("listener", listener), 2,
+                                               As("an echo handler", echo.Handler())));
     if (!result.ok() || result.value() != 2) {
       s.Fail("ServeClients's result", "ok: 2", harness::Show(result),
              result.error() == ENOSYS ? Script::HintFor(ENOSYS, "")
@@ -56,14 +56,14 @@ TEST(Accept, ServeGoesOnAfterAClientResets) {
     linger abort_on_close{1, 0};
     s.Sys("setsockopt(rude, SO_LINGER, {on, 0 s})",
           ::setsockopt(rude, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close));
-    s.Sys("close(rude): resets the connection (RST) before the server gets to it",
-          ::close(rude));
+    s.Sys(sys::Close(As("rude", rude))
+              .Because("resets the connection (RST) before the server gets to it"));
     int last = ConnectClient(s, listener, "last");
     SendFrom(s, last, "last", "omega\n");
     int before = OpenFds(s, "before serving");
     EchoLine echo;
-    int served = s.ExpectOk("ServeClients(listener, 3, an echo handler)",
-                            [&] { return ServeClients(listener, 3, echo.Handler()); },
+    int served = s.ExpectOk(LABKIT_CALL(ServeClients, As("listener", listener), 3,
+                                        As("an echo handler", echo.Handler())),
                             "a handler's error belongs to its client: close that client and "
                             "go on to the next one");
     std::vector<Named> expected = {EchoLine::Answered("alpha\n"),
@@ -92,8 +92,8 @@ TEST(Accept, ServeClosesEveryClientAndLeaksNoDescriptor) {
     }
     int before = OpenFds(s, "before serving");
     EchoLine echo;
-    int served = s.ExpectOk("ServeClients(listener, 5, an echo handler)",
-                            [&] { return ServeClients(listener, 5, echo.Handler()); });
+    int served = s.ExpectOk(LABKIT_CALL(ServeClients, As("listener", listener), 5,
+                                        As("an echo handler", echo.Handler())));
     s.Expect("descriptors open afterwards", before, harness::CountOpenFds(),
              "every accepted socket is the server's to close once its handler returns");
     s.Expect("clients served", 5, served);
@@ -121,8 +121,8 @@ TEST(Accept, ServeClosesAClientWhoseHandlerFailed) {
       // The first client is turned away: an error, nothing read or sent.
       return peers.size() == 1 ? Status::Error(EPROTO) : echo.Serve(client);
     };
-    int served = s.ExpectOk("ServeClients(listener, 2, a handler failing with EPROTO first)",
-                            [&] { return ServeClients(listener, 2, handler); },
+    int served = s.ExpectOk(LABKIT_CALL(ServeClients, As("listener", listener), 2,
+                                        As("a handler failing with EPROTO first", handler)),
                             "a failing handler ends its client only, not the loop");
     s.Expect("clients served", 1, served, "count only the clients whose handler succeeded");
     s.Expect("the peers the handler saw", Listed({LocalAddress(refused), LocalAddress(welcome)}),
@@ -140,8 +140,10 @@ TEST(Accept, ServeStopsOnOtherAcceptErrors) {
     int only = ConnectClient(s, listener, "only");
     SendFrom(s, only, "only", "solo\n");
     EchoLine echo;
-    s.ExpectError("ServeClients(listener, 2, an echo handler): one client for two", EAGAIN,
-                  [&] { return ServeClients(listener, 2, echo.Handler()); },
+    s.ExpectError(LABKIT_CALL(ServeClients, As("listener", listener), 2,
+                              As("an echo handler", echo.Handler()))
+                      .Because("one client for two"),
+                  EAGAIN,
                   "EAGAIN means no client is waiting on a non-blocking listener: end the loop "
                   "and return it; retry only EINTR and ECONNABORTED");
     s.Expect("handler calls", 1UL, echo.outcomes.size());

@@ -16,8 +16,7 @@ TEST(Accept, ReportsTheIPv6PeerAddress) {
   RunCase({.points = 2}, [](Script& s) {
     int listener = TcpListener(s, "::1");
     int client = ConnectClient(s, listener);
-    Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                   [&] { return AcceptWithPeer(listener); });
+    Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)));
     s.Expect("the peer AcceptWithPeer reports", LocalAddress(client), accepted.peer,
              "offer accept() a whole sockaddr_storage (set the length to sizeof it): a "
              "sockaddr_in6 is 28 bytes, and a 16-byte buffer cuts its address short");
@@ -36,14 +35,13 @@ TEST(Accept, ShowsAnIPv4ClientOfAnIPv6ListenerAsMapped) {
     socklen_t length = harness::MakeInetAddress("::", 0, address);
     s.Sys("bind(listener, [::] port 0)",
           ::bind(listener, reinterpret_cast<sockaddr*>(&address), length));
-    s.Sys("listen(listener, 8)", ::listen(listener, 8));
+    s.Sys(sys::Listen(As("listener", listener), 8));
     length = harness::MakeInetAddress("127.0.0.1", harness::LocalPort(listener), address);
     int client = TestSocket(s, AF_INET, SOCK_STREAM);
     s.Sys("connect(client, 127.0.0.1 port " + std::to_string(harness::LocalPort(listener)) + ")",
           ::connect(client, reinterpret_cast<sockaddr*>(&address), length));
     std::string expected = "[::ffff:127.0.0.1]:" + std::to_string(harness::LocalPort(client));
-    Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                   [&] { return AcceptWithPeer(listener); });
+    Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)));
     s.Expect("the peer AcceptWithPeer reports", expected, accepted.peer,
              "an IPv6 listener sees an IPv4 client as an IPv4-mapped IPv6 address: the family "
              "is AF_INET6, so format it as one");
@@ -78,8 +76,7 @@ TEST(Accept, ReportsUnixPeersNamedAbstractAndUnnamed) {
     for (auto [client, expected] : {std::pair{unnamed, std::string("unix:(unnamed)")},
                                     std::pair{named, "unix:" + path},
                                     std::pair{abstract, "unix:@" + name}}) {
-      Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                     [&] { return AcceptWithPeer(listener); });
+      Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)));
       s.Expect("the peer AcceptWithPeer reports", expected, accepted.peer, hint);
       s.Expect("getpeername(accepted.fd)", Named{LocalAddress(client)},
                Named{PeerAddress(accepted.fd)});
@@ -116,9 +113,8 @@ TEST(Accept, TakesAClientThatSentAndClosedBeforeAccept) {
     int client = ConnectClient(s, listener);
     std::string expected_peer = LocalAddress(client);
     SendFrom(s, client, "client", "early words");
-    s.Sys("close(client)", ::close(client));
-    Accepted accepted = s.ExpectOk("AcceptWithPeer(listener)",
-                                   [&] { return AcceptWithPeer(listener); },
+    s.Sys(sys::Close(As("client", client)));
+    Accepted accepted = s.ExpectOk(LABKIT_CALL(AcceptWithPeer, As("listener", listener)),
                                    "the connection was complete before accept: it waits in the "
                                    "queue even after the client closed");
     s.Expect("the peer AcceptWithPeer reports", expected_peer, accepted.peer);
@@ -158,7 +154,7 @@ TEST(Accept, ReportsWhatCannotBeAccepted) {
     s.Sys("bind(idle, 127.0.0.1 port 0): bound, never listening",
           ::bind(idle, reinterpret_cast<sockaddr*>(&address), length));
     int closed = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.Sys("close(closed)", ::close(closed));
+    s.Sys(sys::Close(As("closed", closed)));
     int before = OpenFds(s, "before");
     struct Case {
       const char* name;
@@ -183,8 +179,8 @@ TEST(Accept, AnonymousAcceptTakesTwoWaitingClientsInOrder) {
     int first = ConnectClient(s, listener, "first");
     int second = ConnectClient(s, listener, "second");
     int before = OpenFds(s, "before accepting");
-    int a = s.ExpectOk("AcceptAnonymous(listener)", [&] { return AcceptAnonymous(listener); });
-    int b = s.ExpectOk("AcceptAnonymous(listener)", [&] { return AcceptAnonymous(listener); });
+    int a = s.ExpectOk(LABKIT_CALL(AcceptAnonymous, As("listener", listener)));
+    int b = s.ExpectOk(LABKIT_CALL(AcceptAnonymous, As("listener", listener)));
     s.Expect("getpeername of the first socket accepted", Named{LocalAddress(first)},
              Named{PeerAddress(a)}, "accept() takes the oldest waiting connection");
     s.Expect("getpeername of the second socket accepted", Named{LocalAddress(second)},

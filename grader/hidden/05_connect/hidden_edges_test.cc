@@ -91,7 +91,7 @@ TEST(Connect, UnixFollowsLinksAndRefusesOtherFiles) {
     }
     s.Expect("descriptors open afterwards", before, CountOpenFds(), kCloseHint);
     std::string link = dir + "/link.sock";
-    int client = s.ExpectOk("ConnectUnix(\"" + link + "\")", [&] { return ConnectUnix(link); },
+    int client = s.ExpectOk(LABKIT_CALL(ConnectUnix, link),
                             "connect() follows a symbolic link to the socket it names: let it "
                             "(lstat() sees a link, not a socket)");
     CheckConnected(s, client, server);
@@ -109,7 +109,7 @@ TEST(Connect, EmptyInputThroughEveryFunction) {
                   [&] { return ConnectNumeric("", 80); }, "an empty string is no address");
     // connect() refuses an empty path (ECONNREFUSED, or EINVAL for a length
     // that covers no path, as SUN_LEN's does); a check of its own may say ENOENT.
-    SysResult<int> empty = s.Call("ConnectUnix(\"\")", [&] { return ConnectUnix(""); });
+    SysResult<int> empty = s.Call(LABKIT_CALL(ConnectUnix, ""));
     const bool refused = !empty.ok() && (empty.error() == ECONNREFUSED ||
                                           empty.error() == EINVAL || empty.error() == ENOENT);
     s.ExpectTrue("ConnectUnix(\"\") fails with ECONNREFUSED, EINVAL or ENOENT", refused,
@@ -137,8 +137,9 @@ TEST(Connect, EveryFunctionParsesBeforeMakingASocket) {
       s.ExpectError(Call("ConnectNumeric", host, 80), EINVAL,
                     [&] { return ConnectNumeric(host, 80); }, hint);
     }
-    s.ExpectError("ConnectUnix(a path of 108 characters)", ENAMETOOLONG,
-                  [&] { return ConnectUnix("/" + std::string(107, 'x')); }, hint);
+    s.ExpectError(
+        LABKIT_CALL(ConnectUnix, As("a path of 108 characters", "/" + std::string(107, 'x'))),
+        ENAMETOOLONG, hint);
     s.ExpectError(Call("ConnectInet6", "::1", 80), EMFILE, [&] { return ConnectInet6("::1", 80); },
                   "when socket() fails, return its errno");
     for (int fd : fillers) ::close(fd);
@@ -169,7 +170,7 @@ TEST(Connect, ReturnsDescriptorZeroWhenStdinIsClosed) {
     int server6 = InetListener(s, "::1");
     std::string path = harness::MakeTempDir() + "/server.sock";
     int server_unix = UnixListener(s, path);
-    s.Sys("close(0): stdin closed, so 0 is the lowest free descriptor", ::close(0));
+    s.Sys(sys::Close(As("0", 0)).Because("stdin closed, so 0 is the lowest free descriptor"));
     const char* hint =
         "socket() returned 0, a valid descriptor: only a negative result is a failure";
     std::vector<std::pair<std::string, std::function<SysResult<int>()>>> calls = {
@@ -188,7 +189,7 @@ TEST(Connect, ReturnsDescriptorZeroWhenStdinIsClosed) {
       ExpectPeerAddress(s, "0", client, LocalAddress(servers[i]),
                         "descriptor 0 is a socket like any other: call getpeername() on it");
       int conn = AcceptClient(s, servers[i]);
-      s.Sys("close(conn)", ::close(conn));
+      s.Sys(sys::Close(As("conn", conn)));
       s.Sys("close(0)", ::close(client));
     }
   });
@@ -226,15 +227,14 @@ TEST(Connect, PeerAddressAtItsLimits) {
 
     // 3. A descriptor that is not open.
     int closed = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.Sys("close(closed)", ::close(closed));
-    s.ExpectError("PeerAddress(closed)", EBADF, [&] { return PeerAddress(closed); },
+    s.Sys(sys::Close(As("closed", closed)));
+    s.ExpectError(LABKIT_CALL(PeerAddress, As("closed", closed)), EBADF,
                   "return the errno getpeername() set");
 
     // 4. A peer of another family: getpeername() succeeds on a netlink socket.
     int netlink = s.Sys("socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)",
                         ::socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
-    SysResult<std::string> other =
-        s.Call("PeerAddress(netlink)", [&] { return PeerAddress(netlink); });
+    SysResult<std::string> other = s.Call(LABKIT_CALL(PeerAddress, As("netlink", netlink)));
     s.ExpectTrue("PeerAddress(netlink) fails", !other.ok(), harness::Show(other),
                  "getpeername() gave an address of a family that is none of the three: return "
                  "an error (EAFNOSUPPORT), not a text");

@@ -82,9 +82,9 @@ TEST(Connect, ChecksTheAddressBeforeMakingASocket) {
     s.ExpectError("ConnectInet" + Args("localhost", port), EINVAL,
                   [&] { return ConnectInet("localhost", port); },
                   "EMFILE means you called socket() first: parse the address before that");
-    s.ExpectError("ConnectUnix(a path of 200 characters)", ENAMETOOLONG,
-                  [&] { return ConnectUnix("/tmp/" + std::string(195, 'x')); },
-                  "check the length before you call socket()");
+    s.ExpectError(
+        LABKIT_CALL(ConnectUnix, As("a path of 200 characters", "/tmp/" + std::string(195, 'x'))),
+        ENAMETOOLONG, "check the length before you call socket()");
     s.ExpectError("ConnectInet" + Args("127.0.0.1", port), EMFILE,
                   [&] { return ConnectInet("127.0.0.1", port); },
                   "when socket() fails, return its errno");
@@ -115,15 +115,14 @@ TEST(Connect, PeerAddressOfIPv6AndUnixPeers) {
 TEST(Connect, PeerAddressReportsGetpeernameErrors) {
   RunCase({.points = 1}, [](Script& s) {
     int lonely = TestSocket(s, AF_INET, SOCK_STREAM);
-    s.ExpectError("PeerAddress(lonely), a socket never connected", ENOTCONN,
-                  [&] { return PeerAddress(lonely); }, "return the errno getpeername() set");
+    s.ExpectError(LABKIT_CALL(PeerAddress, As("lonely", lonely)).Remark("a socket never connected"),
+                  ENOTCONN, "return the errno getpeername() set");
     int server = InetListener(s, "127.0.0.1");
-    s.ExpectError("PeerAddress(server), a listening socket", ENOTCONN,
-                  [&] { return PeerAddress(server); },
-                  "a listening socket has no peer: use getpeername(), not getsockname()");
+    s.ExpectError(LABKIT_CALL(PeerAddress, As("server", server)).Remark("a listening socket"),
+                  ENOTCONN, "a listening socket has no peer: use getpeername(), not getsockname()");
     int pipe_fds[2];
     s.Sys("pipe(pipe_fds)", ::pipe(pipe_fds));
-    s.ExpectError("PeerAddress(pipe_fds[0])", ENOTSOCK, [&] { return PeerAddress(pipe_fds[0]); });
+    s.ExpectError(LABKIT_CALL(PeerAddress, As("pipe_fds[0]", pipe_fds[0])), ENOTSOCK);
   });
 }
 
@@ -166,8 +165,8 @@ TEST(Connect, UnixReportsFilesNobodyListensOn) {
           ::bind(idle, reinterpret_cast<sockaddr*>(&address), length));
     int before = CountOpenFds();
     for (const char* name : {"/notes.txt", "/stale.sock", "/idle.sock"}) {
-      s.ExpectError("ConnectUnix(\"" + dir + name + "\")", ECONNREFUSED,
-                    [&] { return ConnectUnix(dir + name); },
+      s.ExpectError(LABKIT_CALL(ConnectUnix, As("\"" + dir + name + "\"", dir + name)),
+                    ECONNREFUSED,
                     "a file exists there, but no socket listens: connect() says ECONNREFUSED");
     }
     s.Expect("descriptors open afterwards", before, CountOpenFds(), kCloseHint);
@@ -183,13 +182,14 @@ TEST(Connect, UnixPathLengthLimit) {
     std::string path(longest, 'p');
     int server = UnixListener(s, path);
     s.Note("the server's path has " + std::to_string(path.size()) + " characters");
-    int client = s.ExpectOk("ConnectUnix(that path)", [&] { return ConnectUnix(path); },
+    int client = s.ExpectOk(LABKIT_CALL(ConnectUnix, As("that path", path)),
                             "107 characters and the NUL fill sun_path exactly: that still fits");
     CheckConnected(s, client, server);
     for (size_t size : {longest + 1, size_t{300}}) {
       std::string too_long(size, 'q');
-      s.ExpectError("ConnectUnix(a path of " + std::to_string(size) + " characters)",
-                    ENAMETOOLONG, [&] { return ConnectUnix(too_long); },
+      s.ExpectError(LABKIT_CALL(ConnectUnix,
+                                As("a path of " + std::to_string(size) + " characters", too_long)),
+                    ENAMETOOLONG,
                     "the contract allows 107 characters: a path and its NUL must fit in sun_path");
     }
   });
@@ -200,7 +200,7 @@ TEST(Connect, StreamClientNeedsAStreamServer) {
     std::string path = harness::MakeTempDir() + "/datagram.sock";
     UnixListener(s, path, SOCK_DGRAM);
     int before = CountOpenFds();
-    s.ExpectError("ConnectUnix(\"" + path + "\")", EPROTOTYPE, [&] { return ConnectUnix(path); },
+    s.ExpectError(LABKIT_CALL(ConnectUnix, path), EPROTOTYPE,
                   "a datagram socket listens there: a stream client cannot connect to it");
     int udp = BoundInetSocket(s, "127.0.0.1", SOCK_DGRAM);
     uint16_t port = LocalPort(udp);
@@ -222,7 +222,7 @@ TEST(Connect, FailedConnectsLeaveNoDescriptorOpen) {
     uint16_t port4 = harness::UnusedPort("127.0.0.1"), port6 = harness::UnusedPort("::1");
     int probe = s.Sys("open(\"/dev/null\") to learn the lowest free descriptor",
                       ::open("/dev/null", O_RDONLY));
-    s.Sys("close(probe)", ::close(probe));
+    s.Sys(sys::Close(As("probe", probe)));
     int before = CountOpenFds();
     for (int round = 1; round <= 3; ++round) {
       s.Note("round " + std::to_string(round));
@@ -230,10 +230,11 @@ TEST(Connect, FailedConnectsLeaveNoDescriptorOpen) {
                     [&] { return ConnectInet("127.0.0.1", port4); });
       s.ExpectError("ConnectInet6" + Args("::1", port6), ECONNREFUSED,
                     [&] { return ConnectInet6("::1", port6); });
-      s.ExpectError("ConnectUnix(\"" + dir + "/missing.sock\")", ENOENT,
-                    [&] { return ConnectUnix(dir + "/missing.sock"); });
-      s.ExpectError("ConnectUnix(\"" + dir + "/notes.txt\")", ECONNREFUSED,
-                    [&] { return ConnectUnix(dir + "/notes.txt"); });
+      s.ExpectError(
+          LABKIT_CALL(ConnectUnix, As("\"" + dir + "/missing.sock\"", dir + "/missing.sock")),
+          ENOENT);
+      s.ExpectError(LABKIT_CALL(ConnectUnix, As("\"" + dir + "/notes.txt\"", dir + "/notes.txt")),
+                    ECONNREFUSED);
     }
     s.Expect("descriptors open afterwards", before, CountOpenFds(), kCloseHint);
     int next = s.Sys("open(\"/dev/null\"): the lowest free descriptor now",
@@ -278,12 +279,12 @@ TEST(Connect, ReadsToTheEndOfTheStreamLikeAFile) {
   RunCase({.points = 1}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
     int server = UnixListener(s, path);
-    int client = s.ExpectOk("ConnectUnix(\"" + path + "\")", [&] { return ConnectUnix(path); });
+    int client = s.ExpectOk(LABKIT_CALL(ConnectUnix, path));
     int conn = AcceptClient(s, server);
     const std::string farewell = "bye";
     s.Sys("write(conn, \"bye\")",
           static_cast<int>(::write(conn, farewell.data(), farewell.size())));
-    s.Sys("close(conn): the server hangs up", ::close(conn));
+    s.Sys(sys::Close(As("conn", conn)).Because("the server hangs up"));
     harness::BoundWaits(client, kWaitMs, harness::Waits::kReceives);
     s.Expect("read(client)", farewell, ReadBytes(client, farewell.size()));
     char byte;

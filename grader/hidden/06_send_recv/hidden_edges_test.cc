@@ -21,13 +21,12 @@ TEST(SendRecv, EmptyDataGoesThroughEverySender) {
     const uint16_t port = harness::LocalPort(c.peer);
     const char* hint = "nothing to send is not an error: send() returning 0 for 0 bytes is "
                        "success, not a closed peer";
-    s.ExpectOk("SendDontRoute(mine, \"\")", [&] { return SendDontRoute(c.mine, ""); }, hint);
-    s.ExpectOk("SendToConnected(mine, \"\", \"127.0.0.1\", peer's port)",
-               [&] { return SendToConnected(c.mine, "", "127.0.0.1", port); }, hint);
-    s.ExpectOk("SendToConnected(mine, \"\", \"::1\", 9)",
-               [&] { return SendToConnected(c.mine, "", "::1", 9); }, hint);
-    s.ExpectError("SendToConnected(mine, \"\", \"nowhere\", 80)", EINVAL,
-                  [&] { return SendToConnected(c.mine, "", "nowhere", 80); },
+    s.ExpectOk(LABKIT_CALL(SendDontRoute, As("mine", c.mine), ""), hint);
+    s.ExpectOk(
+        LABKIT_CALL(SendToConnected, As("mine", c.mine), "", "127.0.0.1", As("peer's port", port)),
+        hint);
+    s.ExpectOk(LABKIT_CALL(SendToConnected, As("mine", c.mine), "", "::1", 9), hint);
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("mine", c.mine), "", "nowhere", 80), EINVAL,
                   "the address is checked even when there is nothing to send");
     TestSend(s, c.mine, "mine", "end");
     s.Expect("what the peer receives", std::string("end"), TestRecv(s, c.peer, "peer", 64),
@@ -40,19 +39,18 @@ TEST(SendRecv, ReceiversAskedForNothingTakeNothing) {
     Connection c = TcpConnection(s);
     s.Note("nothing has been sent on the connection yet");
     s.Expect("RecvExact(mine, 0)", std::string(""),
-             s.ExpectOk("RecvExact(mine, 0)", [&] { return RecvExact(c.mine, 0); }),
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 0)),
              "n == 0 returns \"\" at once: a recv() of 0 bytes on a TCP socket waits for data, "
              "so do not call it when nothing is missing");
     TestSend(s, c.peer, "peer", "abc");
     ExpectReadable(s, c.mine, "mine");
     s.Expect("Peek(mine, 0)", std::string(""),
-             s.ExpectOk("Peek(mine, 0)", [&] { return Peek(c.mine, 0); }));
+             s.ExpectOk(LABKIT_CALL(Peek, As("mine", c.mine), 0)));
     s.Expect("RecvFromConnected(mine, 0)", std::string(""),
-             s.ExpectOk("RecvFromConnected(mine, 0)", [&] { return RecvFromConnected(c.mine, 0); })
-                 .data);
+             s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 0)).data);
     s.Expect("bytes still queued on mine", 3, Queued(c.mine), "max == 0 takes no byte");
     s.Expect("RecvExact(mine, 3)", std::string("abc"),
-             s.ExpectOk("RecvExact(mine, 3)", [&] { return RecvExact(c.mine, 3); }));
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 3)));
   });
 }
 
@@ -62,16 +60,16 @@ TEST(SendRecv, RecvExactOfExactlyWhatWasSentAndOneMore) {
     TestSend(s, c.peer, "peer", "abcde");
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(c.peer, SHUT_WR));
     s.Expect("RecvExact(mine, 5)", std::string("abcde"),
-             s.ExpectOk("RecvExact(mine, 5)", [&] { return RecvExact(c.mine, 5); }),
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 5)),
              "all 5 bytes arrived: that is exactly n, success");
     s.Expect("RecvExact(mine, 1) after them", std::string(""),
-             s.ExpectOk("RecvExact(mine, 1)", [&] { return RecvExact(c.mine, 1); }),
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 1)),
              "end of stream with nothing received is \"\", not an error");
     Connection d = TcpConnection(s);
     TestSend(s, d.peer, "peer", "abcde");
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(d.peer, SHUT_WR));
     s.Expect("RecvExact(mine, 6)", std::string("abcde"),
-             s.ExpectOk("RecvExact(mine, 6)", [&] { return RecvExact(d.mine, 6); }),
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", d.mine), 6)),
              "one byte short at end of stream: return the 5 that came");
   });
 }
@@ -102,8 +100,7 @@ TEST(SendRecv, PeekAndRecvFromConnectedTakeAllThatArrivedUpToMax) {
     });
     s.Expect("what Peek(mine, 69999) returned", Named{Compare(less, less)}, fewer,
              "never more than max bytes");
-    Received received = s.ExpectOk("RecvFromConnected(mine, 70000)",
-                                   [&] { return RecvFromConnected(c.mine, 70000); });
+    Received received = s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 70000));
     s.Expect("what RecvFromConnected(mine, 70000) returned", Named{Compare(payload, payload)},
              Named{Compare(received.data, payload)}, hint);
     s.Expect("bytes still queued on mine", 0, Queued(c.mine));
@@ -127,7 +124,7 @@ TEST(SendRecv, RecvUntilEofWaitsThroughQuietPauses) {
                              WaitUntil(waiting, returned) && ::shutdown(c.peer, SHUT_WR) == 0;
       return report;
     });
-    std::string got = s.ExpectOk("RecvUntilEof(mine)", [&] { return RecvUntilEof(c.mine); });
+    std::string got = s.ExpectOk(LABKIT_CALL(RecvUntilEof, As("mine", c.mine)));
     peer.Join();
     s.Expect("RecvUntilEof(mine)", std::string("abcd"), got,
              "a recv() that returns fewer bytes than the buffer holds is not the end: only 0 "
@@ -138,7 +135,7 @@ TEST(SendRecv, RecvUntilEofWaitsThroughQuietPauses) {
 TEST(SendRecv, UrgentNulByteIsAByteLikeAnyOther) {
   RunCase({.points = 1}, [](Script& s) {
     Connection c = TcpConnection(s);
-    s.ExpectOk("SendUrgent(mine, '\\0')", [&] { return SendUrgent(c.mine, '\0'); },
+    s.ExpectOk(LABKIT_CALL(SendUrgent, As("mine", c.mine), As("'\\0'", '\0')),
                "send exactly one byte, whatever its value");
     s.ExpectTrue("poll(peer, POLLPRI): urgent data is announced",
                  harness::WaitFor(c.peer, POLLPRI, kWaitMs), "no POLLPRI within 1 s",
@@ -149,7 +146,7 @@ TEST(SendRecv, UrgentNulByteIsAByteLikeAnyOther) {
     s.ExpectTrue("poll(mine, POLLPRI)", harness::WaitFor(c.mine, POLLPRI, kWaitMs),
                  "no POLLPRI within 1 s");
     s.Expect("RecvUrgent(mine)", '\0',
-             s.ExpectOk("RecvUrgent(mine)", [&] { return RecvUrgent(c.mine); },
+             s.ExpectOk(LABKIT_CALL(RecvUrgent, As("mine", c.mine)),
                         "a '\\0' urgent byte is a byte that arrived, not \"no byte\""));
   });
 }
@@ -161,14 +158,13 @@ TEST(SendRecv, DescriptorZeroIsASocketLikeAnyOther) {
     Connection c = UnixConnection(s);
     s.Expect("mine, the lowest free descriptor", 0, c.mine);
     const char* hint = "0 is a valid descriptor: only -1 means none";
-    s.ExpectOk("SendAll(0, \"zero\")", [&] { return SendAll(0, "zero"); }, hint);
+    s.ExpectOk(LABKIT_CALL(SendAll, 0, "zero"), hint);
     s.Expect("what the peer receives", std::string("zero"), TestRecv(s, c.peer, "peer", 64));
     TestSend(s, c.peer, "peer", "back");
     s.Expect("RecvExact(0, 4)", std::string("back"),
-             s.ExpectOk("RecvExact(0, 4)", [&] { return RecvExact(0, 4); }, hint));
+             s.ExpectOk(LABKIT_CALL(RecvExact, 0, 4), hint));
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(c.peer, SHUT_WR));
-    s.Expect("RecvUntilEof(0)", std::string(""),
-             s.ExpectOk("RecvUntilEof(0)", [&] { return RecvUntilEof(0); }, hint));
+    s.Expect("RecvUntilEof(0)", std::string(""), s.ExpectOk(LABKIT_CALL(RecvUntilEof, 0), hint));
   });
 }
 

@@ -56,7 +56,7 @@ int TcpConnectionThatWasReset(Script& s) {
 TEST(SendRecv, SendUrgentReportsEpipeInsteadOfDying) {
   RunCase({.points = 2}, [](Script& s) {
     int mine = TcpConnectionToAPeerThatLeft(s);
-    s.ExpectError("SendUrgent(mine, '!')", EPIPE, [&] { return SendUrgent(mine, '!'); },
+    s.ExpectError(LABKIT_CALL(SendUrgent, As("mine", mine), As("'!'", '!')), EPIPE,
                   "MSG_OOB | MSG_NOSIGNAL: every send needs MSG_NOSIGNAL, the urgent one too");
   });
 }
@@ -64,11 +64,9 @@ TEST(SendRecv, SendUrgentReportsEpipeInsteadOfDying) {
 TEST(SendRecv, SendToConnectedReportsEpipeInsteadOfDying) {
   RunCase({.points = 2}, [](Script& s) {
     int mine = TcpConnectionToAPeerThatLeft(s);
-    s.ExpectError("SendToConnected(mine, \"late\", \"127.0.0.1\", 9)", EPIPE,
-                  [&] { return SendToConnected(mine, "late", "127.0.0.1", 9); },
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("mine", mine), "late", "127.0.0.1", 9), EPIPE,
                   "sendto() raises SIGPIPE like send(): pass MSG_NOSIGNAL in its flags");
-    s.ExpectError("SendDontRoute(mine, \"late\")", EPIPE,
-                  [&] { return SendDontRoute(mine, "late"); },
+    s.ExpectError(LABKIT_CALL(SendDontRoute, As("mine", mine), "late"), EPIPE,
                   "MSG_DONTROUTE | MSG_NOSIGNAL");
   });
 }
@@ -77,16 +75,13 @@ TEST(SendRecv, EverySendReportsAReset) {
   RunCase({.points = 1}, [](Script& s) {
     const char* hint = "the first send after an RST fails with ECONNRESET: return it unchanged";
     int all = TcpConnectionThatWasReset(s);
-    s.ExpectError("SendAll(mine, \"x\")", ECONNRESET, [&] { return SendAll(all, "x"); }, hint);
+    s.ExpectError(LABKIT_CALL(SendAll, As("mine", all), "x"), ECONNRESET, hint);
     int direct = TcpConnectionThatWasReset(s);
-    s.ExpectError("SendDontRoute(mine, \"x\")", ECONNRESET,
-                  [&] { return SendDontRoute(direct, "x"); }, hint);
+    s.ExpectError(LABKIT_CALL(SendDontRoute, As("mine", direct), "x"), ECONNRESET, hint);
     int urgent = TcpConnectionThatWasReset(s);
-    s.ExpectError("SendUrgent(mine, 'x')", ECONNRESET, [&] { return SendUrgent(urgent, 'x'); },
-                  hint);
+    s.ExpectError(LABKIT_CALL(SendUrgent, As("mine", urgent), As("'x'", 'x')), ECONNRESET, hint);
     int to = TcpConnectionThatWasReset(s);
-    s.ExpectError("SendToConnected(mine, \"x\", \"::1\", 9)", ECONNRESET,
-                  [&] { return SendToConnected(to, "x", "::1", 9); }, hint);
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("mine", to), "x", "::1", 9), ECONNRESET, hint);
   });
 }
 
@@ -95,10 +90,9 @@ TEST(SendRecv, PeekAndRecvFromConnectedReportAReset) {
     const char* hint = "recv() fails with ECONNRESET after an RST: that is an error, not an "
                        "end of stream";
     int peeking = TcpConnectionThatWasReset(s);
-    s.ExpectError("Peek(mine, 16)", ECONNRESET, [&] { return Peek(peeking, 16); }, hint);
+    s.ExpectError(LABKIT_CALL(Peek, As("mine", peeking), 16), ECONNRESET, hint);
     int from = TcpConnectionThatWasReset(s);
-    s.ExpectError("RecvFromConnected(mine, 16)", ECONNRESET,
-                  [&] { return RecvFromConnected(from, 16); }, hint);
+    s.ExpectError(LABKIT_CALL(RecvFromConnected, As("mine", from), 16), ECONNRESET, hint);
   });
 }
 
@@ -220,7 +214,7 @@ TEST(SendRecv, SendAllRetriesASendInterruptedBeforeItTookAByte) {
       report.received = ReadToEnd(c.peer);
       return report;
     });
-    s.ExpectOk("SendAll(mine, \"after the wait\")", [&] { return SendAll(c.mine, payload); },
+    s.ExpectOk(LABKIT_CALL(SendAll, As("mine", c.mine), As("\"after the wait\"", payload)),
                "a send interrupted before it took a byte fails with EINTR: send again");
     s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
     const PeerReport& report = peer.Join();

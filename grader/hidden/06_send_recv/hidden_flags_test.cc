@@ -19,16 +19,14 @@ TEST(SendRecv, UrgentMarkSplitsTheStream) {
     TestSend(s, c.peer, "peer", "def");
     s.ExpectTrue("poll(mine, POLLPRI): urgent data is announced",
                  harness::WaitFor(c.mine, POLLPRI, kWaitMs), "no POLLPRI within 1 s");
-    s.Expect("AtUrgentMark(mine)", false,
-             s.ExpectOk("AtUrgentMark(mine)", [&] { return AtUrgentMark(c.mine); }),
+    s.Expect("AtUrgentMark(mine)", false, s.ExpectOk(LABKIT_CALL(AtUrgentMark, As("mine", c.mine))),
              "\"ab\" was sent before the urgent byte and is still unread: not at the mark yet");
     s.Expect("a plain recv() stops at the mark", std::string("ab"),
              TestRecv(s, c.mine, "mine", 16));
     s.Expect("AtUrgentMark(mine) after \"ab\"", true,
              s.ExpectOk("AtUrgentMark(mine) after \"ab\"", [&] { return AtUrgentMark(c.mine); }),
              "ioctl(fd, SIOCATMARK, &flag) sets an int to 1 at the mark");
-    s.Expect("RecvUrgent(mine)", 'c',
-             s.ExpectOk("RecvUrgent(mine)", [&] { return RecvUrgent(c.mine); }),
+    s.Expect("RecvUrgent(mine)", 'c', s.ExpectOk(LABKIT_CALL(RecvUrgent, As("mine", c.mine))),
              "read the urgent byte with recv(..., MSG_OOB); a plain recv() skips it");
     s.ExpectError("RecvUrgent(mine) again", EINVAL, [&] { return RecvUrgent(c.mine); },
                   "the urgent byte can be read once; then recv(MSG_OOB) fails with EINVAL");
@@ -50,13 +48,13 @@ TEST(SendRecv, UrgentCallsReportTheirErrors) {
              "RecvUrgent must not take ordinary bytes: use MSG_OOB");
     int pipe_fds[2];
     s.Sys("pipe() -> a descriptor that is not a socket", ::pipe(pipe_fds));
-    s.ExpectError("AtUrgentMark(pipe)", ENOTTY, [&] { return AtUrgentMark(pipe_fds[0]); },
+    s.ExpectError(LABKIT_CALL(AtUrgentMark, As("pipe", pipe_fds[0])), ENOTTY,
                   "return the errno of ioctl()/sockatmark()");
     int udp = s.Sys("socket(AF_INET, SOCK_DGRAM, 0)", ::socket(AF_INET, SOCK_DGRAM, 0));
     sockaddr_storage address;
     socklen_t length = harness::MakeInetAddress("127.0.0.1", 9, address);
     s.Sys("connect(udp, 127.0.0.1:9)", ::connect(udp, reinterpret_cast<sockaddr*>(&address), length));
-    s.ExpectError("SendUrgent(udp, '!')", EOPNOTSUPP, [&] { return SendUrgent(udp, '!'); },
+    s.ExpectError(LABKIT_CALL(SendUrgent, As("udp", udp), As("'!'", '!')), EOPNOTSUPP,
                   "a datagram socket has no urgent data: send(MSG_OOB) says EOPNOTSUPP");
   });
 }
@@ -74,7 +72,7 @@ TEST(SendRecv, SendDontRouteDeliversOnLoopback) {
     s.Note("SIGPIPE has its default action: it would kill this process");
     Connection u = UnixConnection(s);
     s.Sys("close(peer)", ::close(u.peer));
-    s.ExpectError("SendDontRoute(mine, \"x\")", EPIPE, [&] { return SendDontRoute(u.mine, "x"); },
+    s.ExpectError(LABKIT_CALL(SendDontRoute, As("mine", u.mine), "x"), EPIPE,
                   "MSG_NOSIGNAL belongs here too");
   });
 }
@@ -88,7 +86,7 @@ TEST(SendRecv, SendToConnectedOnlyTcpIgnoresTheAddress) {
     socklen_t length = harness::MakeInetAddress("127.0.0.1", 0, address);
     s.Sys("bind(elsewhere, 127.0.0.1:0)",
           ::bind(elsewhere, reinterpret_cast<sockaddr*>(&address), length));
-    s.Sys("listen(elsewhere, 1)", ::listen(elsewhere, 1));
+    s.Sys(sys::Listen(As("elsewhere", elsewhere), 1));
     const uint16_t port = harness::LocalPort(elsewhere);
     const std::string call = "SendToConnected(mine, \"to the peer\", \"127.0.0.1\", " +
                              std::to_string(port) + ")";
@@ -97,19 +95,17 @@ TEST(SendRecv, SendToConnectedOnlyTcpIgnoresTheAddress) {
              TestRecv(s, c.peer, "peer", 64));
     s.Expect("a connection waits at elsewhere", false, harness::WaitFor(elsewhere, POLLIN, 0),
              "on a connected TCP socket the kernel ignores sendto's address");
-    s.ExpectOk("SendToConnected(mine, \"v6\", \"::1\", 9)",
-               [&] { return SendToConnected(c.mine, "v6", "::1", 9); },
+    s.ExpectOk(LABKIT_CALL(SendToConnected, As("mine", c.mine), "v6", "::1", 9),
                "accept an IPv6 address too: try inet_pton with AF_INET6");
     s.Expect("the connected peer receives it", std::string("v6"), TestRecv(s, c.peer, "peer", 64));
-    s.ExpectError("SendToConnected(mine, \"nope\", \"not-an-address\", 80)", EINVAL,
-                  [&] { return SendToConnected(c.mine, "nope", "not-an-address", 80); },
-                  "inet_pton() returns 0 for both families: give EINVAL and send nothing");
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("mine", c.mine), "nope", "not-an-address", 80),
+                  EINVAL, "inet_pton() returns 0 for both families: give EINVAL and send nothing");
     TestSend(s, c.mine, "mine", "end");
     s.Expect("the next bytes the peer receives", std::string("end"),
              TestRecv(s, c.peer, "peer", 64), "nothing may be sent for an address that is bad");
     Connection u = UnixConnection(s);
-    s.ExpectError("SendToConnected(unix mine, \"hi\", \"127.0.0.1\", 80)", EISCONN,
-                  [&] { return SendToConnected(u.mine, "hi", "127.0.0.1", 80); },
+    s.ExpectError(LABKIT_CALL(SendToConnected, As("unix mine", u.mine), "hi", "127.0.0.1", 80),
+                  EISCONN,
                   "pass the address to sendto(): an AF_UNIX stream socket refuses one with "
                   "EISCONN, where TCP ignores it");
   });
@@ -120,8 +116,7 @@ TEST(SendRecv, RecvFromConnectedReportsNoAddress) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "hello");
     ExpectReadable(s, c.mine, "mine");
-    Received first =
-        s.ExpectOk("RecvFromConnected(mine, 64)", [&] { return RecvFromConnected(c.mine, 64); });
+    Received first = s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 64));
     s.Expect("its data", std::string("hello"), first.data,
              "keep only as many bytes as recvfrom() returned");
     s.Expect("its address length", socklen_t{0}, first.address_length,
@@ -130,12 +125,10 @@ TEST(SendRecv, RecvFromConnectedReportsNoAddress) {
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(c.peer, SHUT_WR));
     ExpectReadable(s, c.mine, "mine");
     s.Expect("RecvFromConnected(mine, 3)", std::string("wor"),
-             s.ExpectOk("RecvFromConnected(mine, 3)", [&] { return RecvFromConnected(c.mine, 3); })
-                 .data,
+             s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 3)).data,
              "never more than max bytes");
     s.Expect("RecvFromConnected(mine, 64)", std::string("ld"),
-             s.ExpectOk("RecvFromConnected(mine, 64)", [&] { return RecvFromConnected(c.mine, 64); })
-                 .data);
+             s.ExpectOk(LABKIT_CALL(RecvFromConnected, As("mine", c.mine), 64)).data);
     s.Expect("RecvFromConnected(mine, 64) at end of stream", std::string(""),
              s.ExpectOk("RecvFromConnected(mine, 64) at end of stream",
                         [&] { return RecvFromConnected(c.mine, 64); })

@@ -48,8 +48,7 @@ TEST(SendRecv, SendAllKeepsGoingWhenSignalsCutItShort) {
       report.received = ReadToEnd(c.peer);
       return report;
     });
-    s.ExpectOk("SendAll(mine, 262144 bytes)", [&] { return SendAll(c.mine, payload); },
-               kRetryHint);
+    s.ExpectOk(LABKIT_CALL(SendAll, As("mine", c.mine), As("262144 bytes", payload)), kRetryHint);
     s.Sys("shutdown(mine, SHUT_WR): the test ends the stream", ::shutdown(c.mine, SHUT_WR));
     const PeerReport& report = peer.Join();
     s.Note(report.story);
@@ -65,9 +64,9 @@ TEST(SendRecv, SendAllReportsEpipeInsteadOfDying) {
     DefaultSigpipe(s);
     Connection c = UnixConnection(s);
     s.Sys("close(peer)", ::close(c.peer));
-    s.ExpectError("SendAll(mine, \"hello\")", EPIPE, [&] { return SendAll(c.mine, "hello"); },
+    s.ExpectError(LABKIT_CALL(SendAll, As("mine", c.mine), "hello"), EPIPE,
                   "with MSG_NOSIGNAL, sending to a closed peer fails with EPIPE");
-    s.ExpectError("SendAll(mine, \"again\")", EPIPE, [&] { return SendAll(c.mine, "again"); });
+    s.ExpectError(LABKIT_CALL(SendAll, As("mine", c.mine), "again"), EPIPE);
   });
 }
 
@@ -78,11 +77,11 @@ TEST(SendRecv, SendAllToATcpPeerThatClosed) {
     s.Sys("close(peer): the peer sends FIN", ::close(c.peer));
     s.ExpectTrue("poll(mine, POLLRDHUP): the FIN arrived",
                  harness::WaitFor(c.mine, POLLRDHUP, kWaitMs), "nothing within 1 s");
-    s.ExpectOk("SendAll(mine, \"first\")", [&] { return SendAll(c.mine, "first"); },
+    s.ExpectOk(LABKIT_CALL(SendAll, As("mine", c.mine), "first"),
                "a FIN only says the peer stopped sending, so this send still succeeds");
     s.ExpectTrue("poll(mine): the peer answered with RST", WaitForError(c.mine),
                  "no POLLERR within 1 s");
-    s.ExpectError("SendAll(mine, \"second\")", EPIPE, [&] { return SendAll(c.mine, "second"); },
+    s.ExpectError(LABKIT_CALL(SendAll, As("mine", c.mine), "second"), EPIPE,
                   "after the RST, send() fails with EPIPE; MSG_NOSIGNAL keeps SIGPIPE away");
   });
 }
@@ -107,8 +106,7 @@ TEST(SendRecv, RecvExactRetriesAfterASignal) {
       }
       return report;
     });
-    std::string got = s.ExpectOk("RecvExact(mine, 3)", [&] { return RecvExact(c.mine, 3); },
-                                 kRetryHint);
+    std::string got = s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 3), kRetryHint);
     const PeerReport& report = peer.Join();
     s.Note(report.story);
     s.ExpectTrue("the peer did its part", report.done_its_part, report.story);
@@ -130,7 +128,7 @@ TEST(SendRecv, RecvExactWaitsForAQuietPeer) {
           ::send(c.peer, "cd", 2, MSG_NOSIGNAL) == 2;
       return report;
     });
-    std::string got = s.ExpectOk("RecvExact(mine, 4)", [&] { return RecvExact(c.mine, 4); });
+    std::string got = s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 4));
     peer.Join();
     s.Expect("RecvExact(mine, 4)", std::string("abcd"), got,
              "a quiet peer is not the end of the stream: one recv() returns what has "
@@ -144,14 +142,14 @@ TEST(SendRecv, RecvExactTakesNoMoreThanAsked) {
     TestSend(s, c.peer, "peer", "abcdefg");
     ExpectReadable(s, c.mine, "mine");
     s.Expect("RecvExact(mine, 0)", std::string(""),
-             s.ExpectOk("RecvExact(mine, 0)", [&] { return RecvExact(c.mine, 0); }));
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 0)));
     s.Expect("RecvExact(mine, 3)", std::string("abc"),
-             s.ExpectOk("RecvExact(mine, 3)", [&] { return RecvExact(c.mine, 3); }));
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 3)));
     s.Expect("bytes still queued on mine", 4, Queued(c.mine),
              "ask recv() for the bytes still missing, never for more: the rest belongs to "
              "the next read");
     s.Expect("RecvExact(mine, 4)", std::string("defg"),
-             s.ExpectOk("RecvExact(mine, 4)", [&] { return RecvExact(c.mine, 4); }));
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 4)));
   });
 }
 
@@ -162,7 +160,7 @@ TEST(SendRecv, RecvExactStopsShortAtEndOfStream) {
     s.Sys("shutdown(peer, SHUT_WR)", ::shutdown(c.peer, SHUT_WR));
     const char* hint = "recv() returning 0 is end of stream: stop and return what you have";
     s.Expect("RecvExact(mine, 10)", std::string("abc"),
-             s.ExpectOk("RecvExact(mine, 10)", [&] { return RecvExact(c.mine, 10); }), hint);
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", c.mine), 10)), hint);
     s.Expect("RecvExact(mine, 10) again", std::string(""),
              s.ExpectOk("RecvExact(mine, 10) again", [&] { return RecvExact(c.mine, 10); }),
              hint);
@@ -170,7 +168,7 @@ TEST(SendRecv, RecvExactStopsShortAtEndOfStream) {
     TestSend(s, u.peer, "peer", "xyz");
     s.Sys("close(peer)", ::close(u.peer));
     s.Expect("RecvExact(mine, 5)", std::string("xyz"),
-             s.ExpectOk("RecvExact(mine, 5)", [&] { return RecvExact(u.mine, 5); }), hint);
+             s.ExpectOk(LABKIT_CALL(RecvExact, As("mine", u.mine), 5)), hint);
   });
 }
 
@@ -179,7 +177,7 @@ TEST(SendRecv, RecvExactReportsAReset) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "abc");
     TestReset(s, c.peer, "peer");
-    s.ExpectError("RecvExact(mine, 10)", ECONNRESET, [&] { return RecvExact(c.mine, 10); },
+    s.ExpectError(LABKIT_CALL(RecvExact, As("mine", c.mine), 10), ECONNRESET,
                   "recv() hands out the bytes that came before the RST, then fails with "
                   "ECONNRESET: that is an error, not an end of stream");
   });
@@ -217,7 +215,7 @@ TEST(SendRecv, RecvUntilEofReportsAReset) {
     Connection c = TcpConnection(s);
     TestSend(s, c.peer, "peer", "partial");
     TestReset(s, c.peer, "peer");
-    s.ExpectError("RecvUntilEof(mine)", ECONNRESET, [&] { return RecvUntilEof(c.mine); },
+    s.ExpectError(LABKIT_CALL(RecvUntilEof, As("mine", c.mine)), ECONNRESET,
                   "an RST is not an orderly end: report ECONNRESET, so the caller knows the "
                   "data may be cut off");
   });
@@ -236,7 +234,7 @@ TEST(SendRecv, PeekWaitsAndSeesEndOfStream) {
       return report;
     });
     s.Expect("Peek(mine, 100)", std::string("xyz"),
-             s.ExpectOk("Peek(mine, 100)", [&] { return Peek(c.mine, 100); }),
+             s.ExpectOk(LABKIT_CALL(Peek, As("mine", c.mine), 100)),
              "a peek waits like recv() and returns what has arrived, up to max");
     peer.Join();
     s.Expect("bytes still queued on mine", 3, Queued(c.mine), "pass MSG_PEEK to recv()");

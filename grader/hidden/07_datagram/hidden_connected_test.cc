@@ -36,14 +36,14 @@ TEST(Datagram, ReceiveFromAPeerThatNeverAnswersIsBounded) {
     uint16_t port = LocalPort(quiet);
     int fd = s.ExpectOk(ConnectCall(port), [&] { return ConnectUdp("127.0.0.1", port); });
     s.ExpectTrue("connect() gave the socket a local port", LocalPort(fd) != 0, LocalAddress(fd));
-    s.ExpectOk("SendConnected(fd, \"hello?\")", [&] { return SendConnected(fd, "hello?"); });
+    s.ExpectOk(LABKIT_CALL(SendConnected, As("fd", fd), "hello?"));
     Endpoint from;
     s.Expect("what the quiet peer got", std::string("hello?"),
              TestRecv(s, quiet, "quiet peer", "", &from));
     s.Expect("the sender's address", Named{LocalAddress(fd)}, Where(from));
     s.Note("the quiet peer never answers");
     SetReceiveTimeout(s, fd, "fd", 5);
-    s.ExpectError("RecvDatagram(fd, 64)", EAGAIN, [&] { return RecvDatagram(fd, 64); },
+    s.ExpectError(LABKIT_CALL(RecvDatagram, As("fd", fd), 64), EAGAIN,
                   "datagrams have no end of stream: when the receive timeout expires, "
                   "recvfrom() fails with EAGAIN; return it instead of trying again");
   });
@@ -58,13 +58,12 @@ TEST(Datagram, ConnectedSocketHearsOnlyItsPeer) {
     TestSend(s, intruder, "intruder", "intruder", EndpointOf(fd));
     TestSend(s, peer, "peer", "from the peer", EndpointOf(fd));
     SetReceiveTimeout(s, fd, "fd", 500);
-    Datagram got = s.ExpectOk("RecvDatagram(fd, 64)", [&] { return RecvDatagram(fd, 64); });
+    Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("fd", fd), 64));
     s.Expect("the payload", std::string("from the peer"), got.payload,
              "connect() the UDP socket: the kernel then drops datagrams from anyone else");
     s.Expect("the sender's address", Named{LocalAddress(peer)}, Where(got.from));
     ExpectNothingQueued(s, fd, "fd");
-    s.ExpectOk("SendConnected(fd, \"to the peer\")",
-               [&] { return SendConnected(fd, "to the peer"); });
+    s.ExpectOk(LABKIT_CALL(SendConnected, As("fd", fd), "to the peer"));
     s.Expect("what the peer got", std::string("to the peer"), TestRecv(s, peer, "peer"));
     ExpectNothingQueued(s, intruder, "intruder");
   });
@@ -75,38 +74,35 @@ TEST(Datagram, ConnectedSocketReportsConnectionRefused) {
     uint16_t port = ClosedUdpPort(s, "127.0.0.1");
     int fd = s.ExpectOk(ConnectCall(port), [&] { return ConnectUdp("127.0.0.1", port); },
                         "connect() on UDP sends nothing, so it succeeds for a closed port");
-    s.ExpectOk("SendConnected(fd, \"anyone?\")", [&] { return SendConnected(fd, "anyone?"); });
+    s.ExpectOk(LABKIT_CALL(SendConnected, As("fd", fd), "anyone?"));
     WaitForError(s, fd);
     const char* hint = "the kernel keeps the refusal and reports it on the next call: "
                        "return ECONNREFUSED, do not hide it";
     s.ExpectError("SendConnected(fd, \"anyone?\") again", ECONNREFUSED,
                   [&] { return SendConnected(fd, "anyone?"); }, hint);
-    s.ExpectOk("SendConnected(fd, \"still there?\")",
-               [&] { return SendConnected(fd, "still there?"); },
+    s.ExpectOk(LABKIT_CALL(SendConnected, As("fd", fd), "still there?"),
                "a refusal is reported once; this send goes out");
     WaitForError(s, fd);
     SetReceiveTimeout(s, fd, "fd", 100);
-    s.ExpectError("RecvDatagram(fd, 64)", ECONNREFUSED, [&] { return RecvDatagram(fd, 64); }, hint);
+    s.ExpectError(LABKIT_CALL(RecvDatagram, As("fd", fd), 64), ECONNREFUSED, hint);
   });
 }
 
 TEST(Datagram, UnconnectedSocketNeverReportsRefusals) {
   RunCase({.points = 1}, [](Script& s) {
     uint16_t port = ClosedUdpPort(s, "127.0.0.1");
-    int fd = s.ExpectOk("OpenUdp(\"127.0.0.1\", 0)", [] { return OpenUdp("127.0.0.1", 0); });
+    int fd = s.ExpectOk(LABKIT_CALL(OpenUdp, "127.0.0.1", 0));
     Endpoint closed = InetEndpoint("127.0.0.1", port);
-    s.ExpectOk("SendDatagram(fd, \"anyone?\", closed port)",
-               [&] { return SendDatagram(fd, "anyone?", closed); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("fd", fd), "anyone?", As("closed port", closed)));
     s.ExpectOk("SendDatagram(fd, \"anyone?\", closed port) again",
                [&] { return SendDatagram(fd, "anyone?", closed); },
                "an unconnected socket is never told about refusals");
-    s.ExpectError("SendConnected(fd, \"where to?\")", EDESTADDRREQ,
-                  [&] { return SendConnected(fd, "where to?"); },
+    s.ExpectError(LABKIT_CALL(SendConnected, As("fd", fd), "where to?"), EDESTADDRREQ,
                   "send() without an address on an unconnected socket: report its errno");
     int other = TestUdp(s, "other", "127.0.0.1");
     TestSend(s, other, "other", "hello", EndpointOf(fd));
     SetReceiveTimeout(s, fd, "fd", 500);
-    Datagram got = s.ExpectOk("RecvDatagram(fd, 64)", [&] { return RecvDatagram(fd, 64); });
+    Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("fd", fd), 64));
     s.Expect("the payload", std::string("hello"), got.payload);
     s.Expect("SO_ERROR of fd", 0, harness::IntOption(fd, SOL_SOCKET, SO_ERROR));
   });
@@ -116,27 +112,23 @@ TEST(Datagram, UnixDatagramSocketsTalkByPath) {
   RunCase({.points = 2}, [](Script& s) {
     std::string dir = harness::MakeTempDir();
     std::string path = dir + "/server.sock";
-    int server = s.ExpectOk("OpenUnixDatagram(\"" + path + "\")",
-                            [&] { return OpenUnixDatagram(path); });
+    int server = s.ExpectOk(LABKIT_CALL(OpenUnixDatagram, path));
     struct stat info;
     s.Expect("a socket file exists at the path", true,
              ::lstat(path.c_str(), &info) == 0 && S_ISSOCK(info.st_mode));
     s.Expect("getsockname(server)", Named{"unix:" + path}, Named{LocalAddress(server)});
     std::string client_path = dir + "/client.sock";
-    int client = s.ExpectOk("OpenUnixDatagram(\"" + client_path + "\")",
-                            [&] { return OpenUnixDatagram(client_path); });
-    Endpoint to = s.ExpectOk("UnixEndpoint(\"" + path + "\")", [&] { return UnixEndpoint(path); });
+    int client = s.ExpectOk(LABKIT_CALL(OpenUnixDatagram, client_path));
+    Endpoint to = s.ExpectOk(LABKIT_CALL(UnixEndpoint, path));
     s.Expect("the address", Named{"unix:" + path}, Where(to));
     s.Expect("its length", unsigned(offsetof(sockaddr_un, sun_path) + path.size() + 1),
              unsigned{to.length}, "offsetof(sockaddr_un, sun_path) + the path + its NUL");
-    s.ExpectOk("SendDatagram(client, \"over a path\", to)",
-               [&] { return SendDatagram(client, "over a path", to); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("client", client), "over a path", As("to", to)));
     SetReceiveTimeout(s, server, "server", 500);
-    Datagram got = s.ExpectOk("RecvDatagram(server, 64)", [&] { return RecvDatagram(server, 64); });
+    Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("server", server), 64));
     s.Expect("the payload", std::string("over a path"), got.payload);
     s.Expect("the sender's address", Named{"unix:" + client_path}, Where(got.from));
-    s.ExpectOk("SendDatagram(server, \"answer\", got.from)",
-               [&] { return SendDatagram(server, "answer", got.from); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("server", server), "answer", As("got.from", got.from)));
     s.Expect("what the client got", std::string("answer"), TestRecv(s, client, "client"));
   });
 }
@@ -147,18 +139,16 @@ TEST(Datagram, UnixDatagramErrorsLeakNothing) {
     std::string path = dir + "/server.sock";
     int before = harness::CountOpenFds();
     s.Note("open descriptors: " + std::to_string(before));
-    s.ExpectOk("OpenUnixDatagram(\"" + path + "\")", [&] { return OpenUnixDatagram(path); });
+    s.ExpectOk(LABKIT_CALL(OpenUnixDatagram, path));
     s.ExpectError("OpenUnixDatagram(\"" + path + "\") again", EADDRINUSE,
                   [&] { return OpenUnixDatagram(path); });
     std::string missing = dir + "/missing/server.sock";
-    s.ExpectError("OpenUnixDatagram(\"" + missing + "\")", ENOENT,
-                  [&] { return OpenUnixDatagram(missing); });
+    s.ExpectError(LABKIT_CALL(OpenUnixDatagram, missing), ENOENT);
     std::string longest = "/tmp/" + std::string(sizeof(sockaddr_un::sun_path) - 5, 'x');
-    s.ExpectError("UnixEndpoint(a path of 108 characters)", ENAMETOOLONG,
-                  [&] { return UnixEndpoint(longest); },
+    s.ExpectError(LABKIT_CALL(UnixEndpoint, As("a path of 108 characters", longest)), ENAMETOOLONG,
                   "the contract allows 107 characters: a path and its NUL must fit in sun_path");
-    s.ExpectError("OpenUnixDatagram(a path of 108 characters)", ENAMETOOLONG,
-                  [&] { return OpenUnixDatagram(longest); });
+    s.ExpectError(LABKIT_CALL(OpenUnixDatagram, As("a path of 108 characters", longest)),
+                  ENAMETOOLONG);
     s.Expect("open descriptors now", before + 1, harness::CountOpenFds(),
              "close the socket on every error path");
   });

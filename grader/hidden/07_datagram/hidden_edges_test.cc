@@ -34,13 +34,13 @@ TEST(Datagram, EmptyDatagramsGoThroughEverySender) {
     int sender = TestUdp(s, "sender", "127.0.0.1");
     const char* hint = "an empty payload is a datagram of length 0: sendto() returns 0 for it, "
                        "and that is success";
-    s.ExpectOk("SendDatagram(sender, \"\", receiver)",
-               [&] { return SendDatagram(sender, "", EndpointOf(receiver)); }, hint);
+    s.ExpectOk(
+        LABKIT_CALL(SendDatagram, As("sender", sender), "", As("receiver", EndpointOf(receiver))),
+        hint);
     s.Expect("what the receiver got", std::string(""), TestRecv(s, receiver, "receiver"),
              "send exactly one datagram, even when it is empty");
     int connected = TestConnectedUdp(s, "connected", EndpointOf(receiver));
-    s.ExpectOk("SendConnected(connected, \"\")", [&] { return SendConnected(connected, ""); },
-               hint);
+    s.ExpectOk(LABKIT_CALL(SendConnected, As("connected", connected), ""), hint);
     s.Expect("what the receiver got", std::string(""), TestRecv(s, receiver, "receiver"));
     ExpectNothingQueued(s, receiver, "receiver");
   });
@@ -91,7 +91,7 @@ TEST(Datagram, EchoAtExactlyTheLargestDatagramAndOneMore) {
     s.ExpectTrue("the echo is the 65535 bytes sent", echoed == largest, ShowPayload(echoed));
     s.ExpectError("Echo(server, 1) for 65536 bytes", EMSGSIZE, [&] { return Echo(server, 1); },
                   "one byte more than kMaxDatagram does not fit: EMSGSIZE");
-    s.ExpectOk("Echo(server, 1)", [&] { return Echo(server, 1); });
+    s.ExpectOk(LABKIT_CALL(Echo, As("server", server), 1));
     s.Expect("what the client got back", std::string("after"), TestRecv(s, client, "client"));
   });
 }
@@ -114,7 +114,7 @@ TEST(Datagram, EchoServesIPv4AndIPv6PeersInOneRun) {
     TestSend(s, v6, "v6", "six again", InetEndpoint("::1", port));
     const char* hint = "receive into a sockaddr_storage with its full size as the length, every "
                        "time: an IPv6 address (IPv4 ones arrive mapped) needs 28 bytes";
-    s.ExpectOk("Echo(server, 3)", [&] { return Echo(server, 3); }, hint);
+    s.ExpectOk(LABKIT_CALL(Echo, As("server", server), 3), hint);
     s.Expect("v6's first echo", std::string("six"), TestRecv(s, v6, "v6", hint), hint);
     s.Expect("v4's echo", std::string("four"), TestRecv(s, v4, "v4", hint), hint);
     s.Expect("v6's second echo", std::string("six again"), TestRecv(s, v6, "v6", hint), hint);
@@ -144,7 +144,7 @@ TEST(Datagram, EchoServesUnixPeersOfEveryAddressLengthInOneRun) {
     TestSend(s, unnamed, "unnamed", "by nobody", echo);
     const char* hint = "reply to exactly the address and length recvfrom() gave for that "
                        "datagram, and reset the length before every recvfrom()";
-    s.ExpectError("Echo(server, 4)", ENOTCONN, [&] { return Echo(server, 4); },
+    s.ExpectError(LABKIT_CALL(Echo, As("server", server), 4), ENOTCONN,
                   "the fourth sender never bound: sendto() to it fails with ENOTCONN");
     s.Expect("path's echo", std::string("by path"), TestRecv(s, path, "path", hint), hint);
     s.Expect("abstract's echo", std::string("by abstract name"),
@@ -172,7 +172,7 @@ TEST(Datagram, OpenUnixDatagramLeavesWhateverIsAtThePath) {
     int in_use = TestUnix(s, "in_use", dir + "/in-use.sock");
     (void)in_use;
     int stale = TestUnix(s, "stale", dir + "/stale.sock");
-    s.Sys("close(stale): its file stays, with nobody behind it", ::close(stale));
+    s.Sys(sys::Close(As("stale", stale)).Because("its file stays, with nobody behind it"));
     s.Sys("create a regular file", ::close(::open((dir + "/file").c_str(), O_CREAT | O_WRONLY, 0600)));
     s.Sys("mkdir(directory)", ::mkdir((dir + "/directory").c_str(), 0700));
     s.Sys("mkfifo(fifo)", ::mkfifo((dir + "/fifo").c_str(), 0600));
@@ -186,8 +186,7 @@ TEST(Datagram, OpenUnixDatagramLeavesWhateverIsAtThePath) {
          {"in-use.sock", "stale.sock", "file", "directory", "fifo", "dangling", "to-socket"}) {
       const std::string path = dir + "/" + entry;
       const std::string kind = KindAt(path);
-      s.ExpectError("OpenUnixDatagram(\"" + path + "\"), a " + kind, EADDRINUSE,
-                    [&] { return OpenUnixDatagram(path); },
+      s.ExpectError(LABKIT_CALL(OpenUnixDatagram, path).Remark("a " + kind), EADDRINUSE,
                     "bind() fails with EADDRINUSE when anything exists at the path; the "
                     "contract says to report it, not to remove what is there");
       s.Expect("what is at the path now", Named{kind}, Named{KindAt(path)},
@@ -208,13 +207,12 @@ TEST(Datagram, UnixEndpointAtTheSunPathLimitAndEmpty) {
                              "107 characters and the NUL fill sun_path exactly: that fits");
     s.Expect("the address", Named{"unix:" + longest}, Where(at));
     s.Expect("its length", unsigned(offsetof(sockaddr_un, sun_path) + room), unsigned{at.length});
-    int fd = s.ExpectOk("OpenUnixDatagram(the same path)",
-                        [&] { return OpenUnixDatagram(longest); });
+    int fd = s.ExpectOk(LABKIT_CALL(OpenUnixDatagram, As("the same path", longest)));
     s.Expect("getsockname(fd)", Named{"unix:" + longest}, Named{LocalAddress(fd)});
-    s.ExpectError("UnixEndpoint(a path of " + std::to_string(longest.size() + 1) + ")",
-                  ENAMETOOLONG, [&] { return UnixEndpoint(longest + "y"); },
-                  "one character more leaves no room for the NUL");
-    Endpoint empty = s.ExpectOk("UnixEndpoint(\"\")", [] { return UnixEndpoint(""); });
+    s.ExpectError(LABKIT_CALL(UnixEndpoint,
+                              As("a path of " + std::to_string(longest.size() + 1), longest + "y")),
+                  ENAMETOOLONG, "one character more leaves no room for the NUL");
+    Endpoint empty = s.ExpectOk(LABKIT_CALL(UnixEndpoint, ""));
     s.Expect("the length of UnixEndpoint(\"\")", unsigned(offsetof(sockaddr_un, sun_path) + 1),
              unsigned{empty.length}, "an empty path is its NUL alone");
     s.Expect("its family", harness::Family(AF_UNIX), harness::Family(empty.address.ss_family));
@@ -226,28 +224,25 @@ TEST(Datagram, DescriptorZeroIsASocketLikeAnyOther) {
     ::close(0);
     s.Note("close(0): this case has no standard input");
     const char* hint = "0 is a valid descriptor: only -1 means none";
-    int udp = s.ExpectOk("OpenUdp(\"127.0.0.1\", 0)", [] { return OpenUdp("127.0.0.1", 0); },
-                         hint);
+    int udp = s.ExpectOk(LABKIT_CALL(OpenUdp, "127.0.0.1", 0), hint);
     s.Expect("the descriptor, the lowest free one", 0, udp, hint);
     int peer = TestUdp(s, "peer", "127.0.0.1");
-    s.ExpectOk("SendDatagram(0, \"zero\", peer)",
-               [&] { return SendDatagram(0, "zero", EndpointOf(peer)); }, hint);
+    s.ExpectOk(LABKIT_CALL(SendDatagram, 0, "zero", As("peer", EndpointOf(peer))), hint);
     s.Expect("what the peer got", std::string("zero"), TestRecv(s, peer, "peer"));
     TestSend(s, peer, "peer", "back", EndpointOf(0));
     SetReceiveTimeout(s, 0, "0", 500);
     s.Expect("RecvDatagram(0, 16)", std::string("back"),
-             s.ExpectOk("RecvDatagram(0, 16)", [&] { return RecvDatagram(0, 16); }, hint).payload);
-    s.Sys("close(0)", ::close(0));
-    int connected = s.ExpectOk("ConnectUdp(\"127.0.0.1\", peer's port)",
-                               [&] { return ConnectUdp("127.0.0.1", LocalPort(peer)); }, hint);
+             s.ExpectOk(LABKIT_CALL(RecvDatagram, 0, 16), hint).payload);
+    s.Sys(sys::Close(As("0", 0)));
+    int connected =
+        s.ExpectOk(LABKIT_CALL(ConnectUdp, "127.0.0.1", As("peer's port", LocalPort(peer))), hint);
     s.Expect("the descriptor", 0, connected, hint);
-    s.ExpectOk("SendConnected(0, \"again\")", [&] { return SendConnected(0, "again"); }, hint);
+    s.ExpectOk(LABKIT_CALL(SendConnected, 0, "again"), hint);
     s.Expect("what the peer got", std::string("again"), TestRecv(s, peer, "peer"));
-    s.Sys("close(0)", ::close(0));
+    s.Sys(sys::Close(As("0", 0)));
     const std::string path = harness::MakeTempDir() + "/zero.sock";
     s.Expect("OpenUnixDatagram(\"" + path + "\")", 0,
-             s.ExpectOk("OpenUnixDatagram(\"" + path + "\")",
-                        [&] { return OpenUnixDatagram(path); }, hint));
+             s.ExpectOk(LABKIT_CALL(OpenUnixDatagram, path), hint));
   });
 }
 
@@ -257,7 +252,7 @@ TEST(Datagram, EchoStopsWhenTheReceiveTimeoutExpires) {
     SetReceiveTimeout(s, server, "server", 50);
     int client = TestUdp(s, "client", "127.0.0.1");
     TestSend(s, client, "client", "only one", EndpointOf(server));
-    s.ExpectError("Echo(server, 2)", EAGAIN, [&] { return Echo(server, 2); },
+    s.ExpectError(LABKIT_CALL(Echo, As("server", server), 2), EAGAIN,
                   "when the receive timeout expires, recvfrom() fails with EAGAIN: stop and "
                   "return it, do not wait again");
     s.Expect("what the client got back", std::string("only one"), TestRecv(s, client, "client"),
@@ -272,19 +267,17 @@ TEST(Datagram, ConnectUdpTakesOnlyNumericAddresses) {
     int before = harness::CountOpenFds();
     s.Note("open descriptors: " + std::to_string(before));
     for (const char* ip : {"localhost", "", "::1 "}) {
-      s.ExpectError("ConnectUdp(\"" + std::string(ip) + "\", " + std::to_string(port) + ")",
-                    EINVAL, [&] { return ConnectUdp(ip, port); },
+      s.ExpectError(LABKIT_CALL(ConnectUdp, ip, port), EINVAL,
                     "only numeric addresses: inet_pton(), or getaddrinfo() with "
                     "AI_NUMERICHOST; a name must not be looked up");
     }
     s.Expect("open descriptors now", before, harness::CountOpenFds(),
              "check the address before socket(), or close the socket on failure");
-    int fd = s.ExpectOk("ConnectUdp(\"::1\", " + std::to_string(port) + ")",
-                        [&] { return ConnectUdp("::1", port); },
+    int fd = s.ExpectOk(LABKIT_CALL(ConnectUdp, "::1", port),
                         "an IPv6 address needs an AF_INET6 socket and a sockaddr_in6");
     s.Expect("getpeername(fd)", Named{"[::1]:" + std::to_string(port)},
              Named{harness::PeerAddress(fd)});
-    s.ExpectError("MakeEndpoint(\"\", 80)", EINVAL, [] { return MakeEndpoint("", 80); });
+    s.ExpectError(LABKIT_CALL(MakeEndpoint, "", 80), EINVAL);
   });
 }
 
@@ -293,7 +286,7 @@ TEST(Datagram, OpeningReportsSocketErrnoWhenOutOfDescriptors) {
     const std::string path = harness::MakeTempDir() + "/server.sock";
     int probe = s.Sys("open(\"/dev/null\") to find the lowest free descriptor",
                       ::open("/dev/null", O_RDONLY));
-    s.Sys("close(probe)", ::close(probe));
+    s.Sys(sys::Close(As("probe", probe)));
     rlimit saved;
     s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
     rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
@@ -301,12 +294,9 @@ TEST(Datagram, OpeningReportsSocketErrnoWhenOutOfDescriptors) {
           ::setrlimit(RLIMIT_NOFILE, &none));
     const char* hint = "socket() failed: return its errno at once, before bind() or connect() "
                        "(which would say EBADF)";
-    s.ExpectError("OpenUdp(\"127.0.0.1\", 0)", EMFILE, [] { return OpenUdp("127.0.0.1", 0); },
-                  hint);
-    s.ExpectError("ConnectUdp(\"127.0.0.1\", 9)", EMFILE,
-                  [] { return ConnectUdp("127.0.0.1", 9); }, hint);
-    s.ExpectError("OpenUnixDatagram(\"" + path + "\")", EMFILE,
-                  [&] { return OpenUnixDatagram(path); }, hint);
+    s.ExpectError(LABKIT_CALL(OpenUdp, "127.0.0.1", 0), EMFILE, hint);
+    s.ExpectError(LABKIT_CALL(ConnectUdp, "127.0.0.1", 9), EMFILE, hint);
+    s.ExpectError(LABKIT_CALL(OpenUnixDatagram, path), EMFILE, hint);
     s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
   });
 }

@@ -14,7 +14,7 @@ namespace {
 
 TEST(Datagram, OpenUdpOnIPv6Loopback) {
   RunCase({.points = 2}, [](Script& s) {
-    int fd = s.ExpectOk("OpenUdp(\"::1\", 0)", [] { return OpenUdp("::1", 0); },
+    int fd = s.ExpectOk(LABKIT_CALL(OpenUdp, "::1", 0),
                         "EINVAL from bind() often means a wrong length: sizeof(sockaddr_in6)");
     s.Expect("getsockname(fd)", Named{"[::1]:" + std::to_string(LocalPort(fd))},
              Named{LocalAddress(fd)});
@@ -30,12 +30,11 @@ TEST(Datagram, OpenUdpOnIPv6Loopback) {
     int peer = TestUdp(s, "peer", "::1");
     TestSend(s, peer, "peer", "over IPv6", EndpointOf(fd));
     SetReceiveTimeout(s, fd, "fd", 500);
-    Datagram got = s.ExpectOk("RecvDatagram(fd, 64)", [&] { return RecvDatagram(fd, 64); });
+    Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("fd", fd), 64));
     s.Expect("the payload", std::string("over IPv6"), got.payload);
     s.Expect("the sender's address", Named{LocalAddress(peer)}, Where(got.from),
              "recvfrom() needs room for a sockaddr_in6: pass a sockaddr_storage and its size");
-    s.ExpectOk("SendDatagram(fd, \"reply\", got.from)",
-               [&] { return SendDatagram(fd, "reply", got.from); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("fd", fd), "reply", As("got.from", got.from)));
     s.Expect("what the peer received", std::string("reply"), TestRecv(s, peer, "peer"));
   });
 }
@@ -55,8 +54,7 @@ TEST(Datagram, OpenUdpBindsTheChosenPortAndLeaksNothing) {
     s.ExpectError(at + " again", EADDRINUSE, [&] { return OpenUdp("127.0.0.1", port); },
                   "return the errno bind() set, after closing the new socket");
     for (const char* ip : {"localhost", "", "127.0.0.1:80"}) {
-      s.ExpectError("OpenUdp(\"" + std::string(ip) + "\", 0)", EINVAL,
-                    [&] { return OpenUdp(ip, 0); }, "only numeric addresses are accepted");
+      s.ExpectError(LABKIT_CALL(OpenUdp, ip, 0), EINVAL, "only numeric addresses are accepted");
     }
     s.Expect("open descriptors now", before + 1, harness::CountOpenFds(),
              "a failed OpenUdp must close the socket it created (or not create one)");
@@ -65,17 +63,16 @@ TEST(Datagram, OpenUdpBindsTheChosenPortAndLeaksNothing) {
 
 TEST(Datagram, DualStackSocketHearsIPv4) {
   RunCase({.points = 1}, [](Script& s) {
-    int fd = s.ExpectOk("OpenUdp(\"::\", 0)", [] { return OpenUdp("::", 0); });
+    int fd = s.ExpectOk(LABKIT_CALL(OpenUdp, "::", 0));
     uint16_t port = LocalPort(fd);
     int v4 = TestUdp(s, "v4", "127.0.0.1");
     TestSend(s, v4, "v4", "IPv4 to [::]", InetEndpoint("127.0.0.1", port));
     SetReceiveTimeout(s, fd, "fd", 500);
-    Datagram got = s.ExpectOk("RecvDatagram(fd, 64)", [&] { return RecvDatagram(fd, 64); },
+    Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("fd", fd), 64),
                               "a socket bound to [::] with IPV6_V6ONLY off takes IPv4 too");
     s.Expect("the sender's address, IPv4 mapped into IPv6",
              Named{"[::ffff:127.0.0.1]:" + std::to_string(LocalPort(v4))}, Where(got.from));
-    s.ExpectOk("SendDatagram(fd, \"back\", got.from)",
-               [&] { return SendDatagram(fd, "back", got.from); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("fd", fd), "back", As("got.from", got.from)));
     s.Expect("what the IPv4 sender received", std::string("back"), TestRecv(s, v4, "v4"));
   });
 }
@@ -86,8 +83,7 @@ TEST(Datagram, FirstSendBindsAnUnboundSender) {
     int sender = TestSocket(s, AF_INET, SOCK_DGRAM, {.name = "sender"});
     s.Note("sender, not bound, is at " + LocalAddress(sender));
     Endpoint to = EndpointOf(receiver);
-    s.ExpectOk("SendDatagram(sender, \"who am I?\", receiver)",
-               [&] { return SendDatagram(sender, "who am I?", to); });
+    s.ExpectOk(LABKIT_CALL(SendDatagram, As("sender", sender), "who am I?", As("receiver", to)));
     uint16_t port = LocalPort(sender);
     s.ExpectTrue("sendto gave the sender a port", port != 0, LocalAddress(sender));
     Endpoint from;
@@ -106,17 +102,17 @@ TEST(Datagram, LargestDatagramsGoWholeAndLargerOnesAreRefused) {
       Endpoint to = EndpointOf(receiver);
       std::string big = Pattern(largest);
       std::string size = std::to_string(largest);
-      s.ExpectOk("SendDatagram(sender, " + size + " bytes, receiver)",
-                 [&] { return SendDatagram(sender, big, to); });
+      s.ExpectOk(LABKIT_CALL(SendDatagram, As("sender", sender), As(size + " bytes", big),
+                             As("receiver", to)));
       SetReceiveTimeout(s, receiver, "receiver", 500);
-      Datagram got = s.ExpectOk("RecvDatagram(receiver, 70000)",
-                                [&] { return RecvDatagram(receiver, 70000); });
+      Datagram got = s.ExpectOk(LABKIT_CALL(RecvDatagram, As("receiver", receiver), 70000));
       s.Expect("full_length", largest, got.full_length);
       s.ExpectTrue("the payload is the " + size + " bytes sent", got.payload == big,
                    ShowPayload(got.payload), "keep every byte recvfrom() returned");
-      s.ExpectError("SendDatagram(sender, " + std::to_string(largest + 1) + " bytes, receiver)",
-                    EMSGSIZE, [&] { return SendDatagram(sender, big + "!", to); },
-                    "a datagram is sent whole or not at all: report sendto()'s EMSGSIZE");
+      s.ExpectError(
+          LABKIT_CALL(SendDatagram, As("sender", sender),
+                      As(std::to_string(largest + 1) + " bytes", big + "!"), As("receiver", to)),
+          EMSGSIZE, "a datagram is sent whole or not at all: report sendto()'s EMSGSIZE");
     }
   });
 }
@@ -140,7 +136,7 @@ TEST(Datagram, EchoesEmptyAndLargestDatagramsWhole) {
     TestSend(s, client, "client", "", EndpointOf(server));
     TestSend(s, client, "client", big, EndpointOf(server));
     TestSend(s, client, "client", "tail", EndpointOf(server));
-    s.ExpectOk("Echo(server, 3)", [&] { return Echo(server, 3); },
+    s.ExpectOk(LABKIT_CALL(Echo, As("server", server), 3),
                "recvfrom() returning 0 means an empty datagram: echo it and go on");
     s.Expect("the first echo", std::string(), TestRecv(s, client, "client"),
              "an empty datagram is echoed as an empty datagram");
@@ -165,7 +161,7 @@ TEST(Datagram, EchoAnswersUnixSendersWithPathsOfDifferentLengths) {
     const char* hint =
         "the address length is value-result: set it to the buffer's size before EVERY "
         "recvfrom(), or a longer address is cut to the previous one's length";
-    s.ExpectOk("Echo(server, 3)", [&] { return Echo(server, 3); }, hint);
+    s.ExpectOk(LABKIT_CALL(Echo, As("server", server), 3), hint);
     s.Expect("a's first echo", std::string("short name"), TestRecv(s, a, "a", hint), hint);
     s.Expect("b's echo", std::string("long name"), TestRecv(s, b, "b", hint), hint);
     s.Expect("a's second echo", std::string("short again"), TestRecv(s, a, "a", hint), hint);
@@ -180,7 +176,7 @@ TEST(Datagram, EchoCannotAnswerAnUnboundOrOversizedUnixSender) {
     Endpoint echo = EndpointOf(server);
     int anonymous = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "anonymous"});
     TestSend(s, anonymous, "anonymous", "nobody", echo);
-    s.ExpectError("Echo(server, 1)", ENOTCONN, [&] { return Echo(server, 1); },
+    s.ExpectError(LABKIT_CALL(Echo, As("server", server), 1), ENOTCONN,
                   "an AF_UNIX sender that never bound has no address (length 0): sendto() "
                   "to it fails with ENOTCONN; report that");
     int named = TestUnix(s, "named", dir + "/client.sock");
@@ -190,7 +186,7 @@ TEST(Datagram, EchoCannotAnswerAnUnboundOrOversizedUnixSender) {
                   [&] { return Echo(server, 1); },
                   "receive with MSG_TRUNC: a result above kMaxDatagram means the datagram "
                   "did not fit; drop it and report EMSGSIZE");
-    s.ExpectOk("Echo(server, 1)", [&] { return Echo(server, 1); },
+    s.ExpectOk(LABKIT_CALL(Echo, As("server", server), 1),
                "the oversized datagram must be consumed, so the next one is \"after\"");
     s.Expect("what the client got back", std::string("after"), TestRecv(s, named, "client"));
     ExpectNothingQueued(s, named, "client", "the oversized datagram must not be echoed");

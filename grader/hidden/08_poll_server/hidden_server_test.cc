@@ -177,10 +177,16 @@ TEST(Poll, StopsWithClientsConnectedAndLeavesNoDescriptorOpen) {
     StopPipe stop = MakeStopPipe(s);
     int before = OpenFds(s, "before RunServer");
     std::vector<int> connected;
+    // About 500 KiB of answers: more than the kernel holds for an AF_UNIX
+    // client that reads nothing, so some are still unsent at the stop. In long
+    // lines rather than 128 Ki empty ones: the server's work grows with the
+    // lines, and on a loaded machine the exchanges after them timed out.
+    std::string deaf_lines;
+    for (int i = 0; i < 512; ++i) deaf_lines += std::string(999, 'd') + "\n";
     SysResult<ServeStats> result = ServeWhile(
         s, ServerConfig{listeners, stop.read_end}, stop.write_end,
         "per listener: two clients leave after a line, one stays mid-line, one stays after its "
-        "answer, and one stays that sends 128 Ki empty lines and never reads their answers",
+        "answer, and one stays that sends 512 lines of 1000 bytes and never reads their answers",
         [&](Peers& peers) {
           for (int listener : listeners) {
             for (int i = 0; i < 2; ++i) {
@@ -195,7 +201,7 @@ TEST(Poll, StopsWithClientsConnectedAndLeavesNoDescriptorOpen) {
             connected.insert(connected.end(), {mid, answered, deaf});
             if (!SendAll(peers, mid, "mid", "unfinished")) return;
             if (!Exchange(peers, answered, "answered", "done")) return;
-            if (!SendAll(peers, deaf, "deaf", std::string(128 << 10, '\n'))) return;
+            if (!SendAll(peers, deaf, "deaf", deaf_lines)) return;
           }
           // The last line the deaf clients sent is answered once the server
           // reads it; an exchange on a fresh client shows the server is there.

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "grader/harness/interrupt.h"
@@ -73,10 +74,10 @@ inline bool ExpectAsleep(Peers& peers, pid_t server_tid, const std::string& when
   if (harness::SpinUntil([&] { return Asleep(server_tid); }, kWaitMs, &peers.server_done)) {
     return true;
   }
-  return peers.Fail("the server never slept in poll " + when + " within " +
-                    std::to_string(kWaitMs) +
-                    " ms: a busy loop (POLLOUT asked for with nothing to send, or a client "
-                    "that left still in the poll set?)");
+  return peers.Fail("the server never slept in poll within " + std::to_string(kWaitMs) +
+                    " ms " + when +
+                    ": a busy loop (POLLOUT asked for with nothing to send, or a client that "
+                    "left still in the poll set?)");
 }
 
 // Waits, bounded, until the server has read all that `fd` sent: the bytes
@@ -87,7 +88,7 @@ inline bool ExpectTaken(Peers& peers, pid_t server_tid, int fd, const std::strin
     return peers.Fail(name + ": what it sent did not reach the server within " +
                       std::to_string(kWaitMs) + " ms");
   }
-  return ExpectAsleep(peers, server_tid, "after " + name + " sent");
+  return ExpectAsleep(peers, server_tid, "once " + name + "'s bytes reached it");
 }
 
 // With nothing left to do, the server must sleep in poll, send `fd`
@@ -96,7 +97,9 @@ inline bool ExpectTaken(Peers& peers, pid_t server_tid, int fd, const std::strin
 // thread that called RunServer.
 inline bool ExpectIdle(Peers& peers, pid_t server_tid, int fd, const std::string& name) {
   if (!ExpectAsleep(peers, server_tid, "with nothing to do")) return false;
-  if (Readable(fd)) return peers.Fail("the server sent " + name + " something, or closed it, unasked");
+  if (Readable(fd)) {
+    return peers.Fail("the server sent " + name + " something, or closed it, unasked");
+  }
   peers.Log("the server sleeps in poll while nobody talks to it");
   const std::string line = "idle?";
   if (!SendAll(peers, fd, name, line + "\n") || !peers.ExpectReceive(fd, name, Reply(line))) {
@@ -125,14 +128,17 @@ inline long SendUntilUnread(Peers& peers, pid_t server_tid, int fd, const std::s
       peers.Fail(name + ": send failed: " + harness::ErrnoName(errno));
       return -1;
     }
+    // Waits for room in 1 ms slices, not spinning: while the server reads,
+    // room comes during the wait, and the CPU is left to the server.
     bool room = false, unread = false;
-    auto settled = [&] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
+    while (!room && !unread && !peers.server_done.load() &&
+           std::chrono::steady_clock::now() < deadline) {
       pollfd p{fd, POLLOUT, 0};
-      room = ::poll(&p, 1, 0) > 0;
+      room = ::poll(&p, 1, 1) > 0;
       unread = !room && Asleep(server_tid) && Unread(fd) > 0;
-      return room || unread;
-    };
-    if (!harness::SpinUntil(settled, kWaitMs, &peers.server_done)) {
+    }
+    if (!room && !unread) {
       peers.Log(name + ": no room, and the server not seen asleep, within " +
                 std::to_string(kWaitMs) + " ms");
       break;
