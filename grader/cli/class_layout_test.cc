@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "grader/cli/catalog.h"
+#include "grader/testing/scratch.h"
 
 namespace labkit::cli {
 namespace {
@@ -83,18 +84,10 @@ TEST(CanvasNames, SplitsTheStudentFromTheFile) {
   }
 }
 
-std::string Scratch(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  fs::path path = fs::path(dir ? dir : "/tmp") / name;
-  fs::remove_all(path);
-  fs::create_directories(path);
-  return path.string();
-}
-
 void Touch(const fs::path& path, const std::string& text = "x") { std::ofstream(path) << text; }
 
 TEST(ListClass, AGradescopeExportNamesEachFoldersSubmitters) {
-  const std::string dir = Scratch("gradescope");
+  const std::string dir = scratch::Dir("gradescope");
   Touch(fs::path(dir) / "submission_metadata.yml", kMetadata);
   for (const char* folder : {"submission_124", "submission_123", "stray", "feedback"}) {
     fs::create_directory(fs::path(dir) / folder);
@@ -115,7 +108,7 @@ TEST(ListClass, AGradescopeExportNamesEachFoldersSubmitters) {
 }
 
 TEST(ListClass, ACanvasDownloadIsGroupedByStudent) {
-  const std::string dir = Scratch("canvas");
+  const std::string dir = scratch::Dir("canvas");
   for (const char* file : {"doejane_4242_1_socket_lab.cc", "doejane_4242_1_bind_lab.cc",
                            "roebob_LATE_77_2_Socket_Lab-1.cc", "smithann_55_3_labs.zip", "alice.tar.gz"}) {
     Touch(fs::path(dir) / file);
@@ -144,7 +137,7 @@ TEST(ListClass, ACanvasDownloadIsGroupedByStudent) {
 }
 
 TEST(ListClass, PointsAtTheExportInsideTheFolderGiven) {
-  const std::string dir = Scratch("wrapped");
+  const std::string dir = scratch::Dir("wrapped");
   fs::create_directories(fs::path(dir) / "assignment_7_export" / "submission_1");
   Touch(fs::path(dir) / "assignment_7_export" / "submission_metadata.yml", kMetadata);
   try {

@@ -144,7 +144,7 @@ const std::vector<std::string>& ReleasedPaths() {
       "third_party",   "labs",           "handouts",       "grader/BUILD", "grader/lab_suite.bzl",
       "grader/build",  "grader/catalog", "grader/cli",     "grader/grade", "grader/harness",
       "grader/judge",  "grader/mutate",  "grader/process", "grader/report", "grader/run",
-      "grader/stage",
+      "grader/stage",  "grader/testing",
   };
   return kPaths;
 }

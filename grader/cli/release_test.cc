@@ -11,19 +11,12 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/process.h"
+#include "grader/testing/scratch.h"
 
 namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Dir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string dir = std::string(tmp ? tmp : "/tmp") + "/" + name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 void Write(const std::string& path, const std::string& text) {
   fs::create_directories(fs::path(path).parent_path());
@@ -31,7 +24,7 @@ void Write(const std::string& path, const std::string& text) {
 }
 
 TEST(Release, SecretLinesAreTheSolutionsOwnNotTheSharedSignatures) {
-  const std::string kit = Dir("kit");
+  const std::string kit = scratch::Dir("kit");
   Write(kit + "/labs/01_socket/socket_lab.cc",
         "SysResult<int> OpenSocket(int domain, int type, int protocol) {\n  return Error(ENOSYS);\n}\n");
   Write(kit + "/solutions/01_socket/socket_lab.cc",
@@ -45,7 +38,7 @@ TEST(Release, SecretLinesAreTheSolutionsOwnNotTheSharedSignatures) {
 }
 
 TEST(Release, FindsASecretLineInAnyFileOfTheCopy) {
-  const std::string copy = Dir("copy");
+  const std::string copy = scratch::Dir("copy");
   Write(copy + "/handouts/01.md", "Like this:\n    if (nonblocking) type |= SOCK_NONBLOCK | SOCK_CLOEXEC;\n");
   Write(copy + "/labs/01_socket/socket_lab.cc", "int x;\n");
   const auto leaks = FindLeaks(copy, {"if (nonblocking) type |= SOCK_NONBLOCK | SOCK_CLOEXEC;"});
@@ -54,13 +47,13 @@ TEST(Release, FindsASecretLineInAnyFileOfTheCopy) {
 }
 
 TEST(Release, RefusesAnOutThatExistsOrHasNoParent) {
-  const std::string kit = Dir("kit2");
+  const std::string kit = scratch::Dir("kit2");
   EXPECT_THROW(WriteRelease(kit, kit), UserError);
   EXPECT_THROW(WriteRelease(kit, kit + "/no/such/parent/out"), UserError);
 }
 
 TEST(Release, KnowsAStudentCopyByWhatItLacks) {
-  const std::string copy = Dir("copy2");
+  const std::string copy = scratch::Dir("copy2");
   EXPECT_TRUE(IsStudentRelease(copy));
   fs::create_directories(copy + "/solutions");
   EXPECT_FALSE(IsStudentRelease(copy));
@@ -71,7 +64,7 @@ std::string g_classroom_check;  // argv[1]: grader/cli/classroom_check.py
 // A kit of two labs whose public tests are worth 3 (2 + a case that names
 // no points, so 1) and 4 points.
 std::string TwoLabKit(const std::string& name) {
-  const std::string kit = Dir(name);
+  const std::string kit = scratch::Dir(name);
   Write(kit + "/labs/labs.json", R"({"labs": [
     {"id": "01_socket", "title": "socket(): ask", "files": ["socket_lab.cc"], "handout": "h1.md"},
     {"id": "06_send_recv", "title": "send and recv", "files": ["send_recv_lab.cc"], "handout": "h6.md"}]})");

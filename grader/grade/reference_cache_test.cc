@@ -10,17 +10,11 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/testing/scratch.h"
 namespace labkit::grade {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string TempPath(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string path = std::string(tmp ? tmp : "/tmp") + "/" + name;
-  fs::remove_all(path);
-  return path;
-}
 
 std::string Read(const std::string& path) {
   std::ifstream in(path);
@@ -33,7 +27,7 @@ const std::vector<Transcript> kTwoCases = {{"1. found a free port: P1", "     | 
                                            {"1. socket(AF_INET) -> 3"}};
 
 TEST(ReferenceCache, GivesBackWhatWasSavedUnderTheSameKeyAndCaseCount) {
-  const std::string path = TempPath("kit/.labkit/reference-transcripts.json");
+  const std::string path = scratch::Path("kit/.labkit/reference-transcripts.json");
   ReferenceCache first(path);
   first.Store("02_bind", "k1", kTwoCases);
   first.Save();
@@ -42,7 +36,7 @@ TEST(ReferenceCache, GivesBackWhatWasSavedUnderTheSameKeyAndCaseCount) {
 }
 
 TEST(ReferenceCache, MissesOnAnotherKeyAnotherCaseCountOrAnotherLab) {
-  ReferenceCache cache(TempPath("miss.json"));
+  ReferenceCache cache(scratch::Path("miss.json"));
   cache.Store("02_bind", "k1", kTwoCases);
   EXPECT_EQ(cache.Find("02_bind", "k2", 2), std::nullopt);  // a binary changed
   EXPECT_EQ(cache.Find("02_bind", "k1", 3), std::nullopt);  // a case was added
@@ -50,7 +44,7 @@ TEST(ReferenceCache, MissesOnAnotherKeyAnotherCaseCountOrAnotherLab) {
 }
 
 TEST(ReferenceCache, StoringAgainReplacesTheLabsEntryAndKeepsTheOthers) {
-  const std::string path = TempPath("replace.json");
+  const std::string path = scratch::Path("replace.json");
   ReferenceCache cache(path);
   cache.Store("02_bind", "old", kTwoCases);
   cache.Store("03_listen", "k", {{"a"}});
@@ -63,17 +57,17 @@ TEST(ReferenceCache, StoringAgainReplacesTheLabsEntryAndKeepsTheOthers) {
 }
 
 TEST(ReferenceCache, AMissingOrDamagedFileIsAnEmptyCache) {
-  EXPECT_EQ(ReferenceCache(TempPath("none.json")).Find("02_bind", "k1", 2), std::nullopt);
+  EXPECT_EQ(ReferenceCache(scratch::Path("none.json")).Find("02_bind", "k1", 2), std::nullopt);
   for (const char* text : {"{not json", "[1, 2]", R"({"02_bind": {"key": "k1", "transcripts": [1, 2]}})",
                            R"({"02_bind": "k1"})"}) {
-    const std::string path = TempPath("damaged.json");
+    const std::string path = scratch::Path("damaged.json");
     std::ofstream(path) << text;
     EXPECT_EQ(ReferenceCache(path).Find("02_bind", "k1", 2), std::nullopt) << text;
   }
 }
 
 TEST(ReferenceCache, WritesNothingWhenNothingWasStored) {
-  const std::string path = TempPath("untouched.json");
+  const std::string path = scratch::Path("untouched.json");
   std::ofstream(path) << "{not json";
   ReferenceCache cache(path);
   EXPECT_EQ(cache.Find("02_bind", "k1", 2), std::nullopt);
@@ -82,7 +76,7 @@ TEST(ReferenceCache, WritesNothingWhenNothingWasStored) {
 }
 
 TEST(ReferenceCache, SavingLeavesNoHalfWrittenFileBehind) {
-  const std::string dir = TempPath("atomic");
+  const std::string dir = scratch::Path("atomic");
   ReferenceCache cache(dir + "/cache.json");
   cache.Store("02_bind", "k1", kTwoCases);
   cache.Save();
@@ -92,15 +86,15 @@ TEST(ReferenceCache, SavingLeavesNoHalfWrittenFileBehind) {
 }
 
 TEST(Fingerprint, IsStableForTheSameBytesAndChangesWithThem) {
-  const std::string a = TempPath("a.bin"), b = TempPath("b.bin"), c = TempPath("c.bin");
+  const std::string a = scratch::Path("a.bin"), b = scratch::Path("b.bin"), c = scratch::Path("c.bin");
   std::ofstream(a) << "binary one";
   std::ofstream(b) << "binary one";
   std::ofstream(c) << "binary two";
   EXPECT_EQ(Fingerprint(a), Fingerprint(b));
   EXPECT_NE(Fingerprint(a), Fingerprint(c));
-  const std::string empty = TempPath("empty.bin");
+  const std::string empty = scratch::Path("empty.bin");
   std::ofstream(empty) << "";
-  EXPECT_EQ(Fingerprint(TempPath("absent.bin")), Fingerprint(empty));  // no bytes either way
+  EXPECT_EQ(Fingerprint(scratch::Path("absent.bin")), Fingerprint(empty));  // no bytes either way
   EXPECT_NE(Fingerprint(empty), Fingerprint(a));
 }
 

@@ -13,19 +13,11 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/testing/scratch.h"
 namespace labkit::grade {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh folder of the test's own to play /tmp.
-std::string Parent(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string parent = std::string(tmp ? tmp : "/tmp") + "/" + name;
-  fs::remove_all(parent);
-  fs::create_directories(parent);
-  return parent;
-}
 
 // The pid of a process that has exited and been reaped: no process has it
 // until the kernel hands it out again, which takes a full turn of pids.
@@ -44,7 +36,7 @@ std::string Abandoned(const std::string& parent, const std::string& prefix, pid_
 }
 
 TEST(MakeWorkDir, MakesANewFolderNamedAfterOurPidThatCaseUsersCanRead) {
-  const std::string parent = Parent("new");
+  const std::string parent = scratch::Dir("new");
   const std::string dir = MakeWorkDir(parent);
   EXPECT_EQ(dir.rfind(parent + "/labkit-grade." + std::to_string(::getpid()) + ".", 0), 0u) << dir;
   struct stat info {};
@@ -55,7 +47,7 @@ TEST(MakeWorkDir, MakesANewFolderNamedAfterOurPidThatCaseUsersCanRead) {
 }
 
 TEST(MakeWorkDir, RemovesTheFoldersOfAGraderThatIsGone) {
-  const std::string parent = Parent("abandoned");
+  const std::string parent = scratch::Dir("abandoned");
   const pid_t dead = DeadPid();
   const std::string grade = Abandoned(parent, "labkit-grade.", dead);
   const std::string run = Abandoned(parent, "labkit-run.", dead);
@@ -65,7 +57,7 @@ TEST(MakeWorkDir, RemovesTheFoldersOfAGraderThatIsGone) {
 }
 
 TEST(RemoveAbandonedWorkDirs, KeepsTheFoldersOfALiveProcessAndEverythingElse) {
-  const std::string parent = Parent("kept");
+  const std::string parent = scratch::Dir("kept");
   const std::string ours = Abandoned(parent, "labkit-grade.", ::getpid());
   const std::string parents = Abandoned(parent, "labkit-run.", ::getppid());
   const std::string other = parent + "/labkit-fixtures.123";
@@ -80,7 +72,7 @@ TEST(RemoveAbandonedWorkDirs, KeepsTheFoldersOfALiveProcessAndEverythingElse) {
 }
 
 TEST(MakeWorkDir, SaysWhereWhenItCannotMakeTheFolder) {
-  const std::string parent = Parent("missing") + "/no/such/folder";
+  const std::string parent = scratch::Dir("missing") + "/no/such/folder";
   try {
     MakeWorkDir(parent);
     FAIL() << "made a folder in " << parent;
