@@ -107,6 +107,12 @@ CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
   return result;
 }
 
+bool DrainOutput(int fd, CaseProcess& into) {
+  const bool open = Drain(fd, into.output, kOutputCap, &into.output_bytes);
+  if (into.output_bytes > kOutputFloodBytes) into.flooded = true;
+  return open;
+}
+
 void KillEveryProcessOf(uid_t user) {
   pid_t killer = ::fork();
   if (killer == 0) {

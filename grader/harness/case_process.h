@@ -66,6 +66,11 @@ inline constexpr size_t kOutputFloodBytes = 4 * 1024 * 1024;
 CaseProcess Supervise(pid_t pid, int report_fd, int output_fd, int timeout_ms,
                       pid_t kill_first = -1);
 
+// Reads what `fd` (non-blocking) holds into the case's output, capped as
+// Supervise caps it; sets `flooded` past kOutputFloodBytes. False at end of
+// file. For a case whose end the caller sees some other way (a jail session).
+bool DrainOutput(int fd, CaseProcess& into);
+
 // Turns what a case's process left (its records, exit status, timeout) into
 // a verdict. Only a report ending in `token` and an exit status of 0 pass.
 void JudgeCase(const CaseProcess& process, const std::string& token, CaseOutcome& outcome);

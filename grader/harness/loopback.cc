@@ -150,6 +150,12 @@ std::string MakeTempDir() {
   }
 }
 
+unsigned CaseNumber() {
+  const char* fixed = std::getenv("LABKIT_CASE_NUMBER");
+  return fixed != nullptr && *fixed != '\0' ? static_cast<unsigned>(std::atoi(fixed))
+                                            : static_cast<unsigned>(::getpid());
+}
+
 void DropPrivileges() {
   // Split in two, the code under test already runs as the case's own user,
   // and the test process must keep the rights it watches that one with.

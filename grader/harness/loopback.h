@@ -51,6 +51,13 @@ std::string ReadFile(const std::string& path);
 // and transcripts show the case's directory as $TMP.
 std::string MakeTempDir();
 
+// Tells the names a case makes (abstract socket names, random seeds) apart
+// from any other test's on this machine: the process id; or, in the
+// grader's jail, which sets LABKIT_CASE_NUMBER because each case there has
+// a network namespace and /tmp of its own, the same number on every run, so
+// that the student's transcript reads like the reference's.
+unsigned CaseNumber();
+
 // If running as root, becomes the unprivileged user `nobody` for the rest of
 // the case, so privilege checks (ports below 1024) behave as for a student.
 void DropPrivileges();

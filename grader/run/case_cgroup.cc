@@ -284,29 +284,55 @@ bool CaseCgroup::Join() const {
   return true;
 }
 
+int64_t CaseCgroup::OomKills() const {
+  // v1 counts the kills in the cgroup whoever ordered them, the host's own
+  // OOM killer included; with a limit this far below the host's memory,
+  // the case's limit is taken to be the cause.
+  return version_ == 2 ? Field(ReadFile(paths_[0] + "/memory.events"), "oom")
+                       : Field(ReadFile(paths_[0] + "/memory.oom_control"), "oom_kill");
+}
+
 CgroupUsage CaseCgroup::Usage() const {
   CgroupUsage usage;
   if (paths_.empty()) return usage;
+  usage.memory_limit_reached = OomKills() > ooms_before_;
+  if (!peak_known_) return usage;
   if (version_ == 2) {
-    const std::string peak = ReadFile(paths_[0] + "/memory.peak");  // kernel 5.19 and later
+    char buffer[32] = {};
+    std::string peak;  // kernel 5.19 and later
+    if (peak_fd_ >= 0 && ::pread(peak_fd_, buffer, sizeof buffer - 1, 0) > 0) {
+      peak = buffer;
+    } else if (peak_fd_ < 0) {
+      peak = ReadFile(paths_[0] + "/memory.peak");
+    }
     usage.peak_memory_bytes = peak.empty() ? -1 : std::atoll(peak.c_str());
-    usage.memory_limit_reached = Field(ReadFile(paths_[0] + "/memory.events"), "oom") > 0;
   } else {
     // Both watermarks: memsw may reach the limit first, and either can lag
     // behind the kills for a while on a busy machine.
     usage.peak_memory_bytes =
         std::max(std::atoll(ReadFile(paths_[0] + "/memory.max_usage_in_bytes").c_str()),
                  std::atoll(ReadFile(paths_[0] + "/memory.memsw.max_usage_in_bytes").c_str()));
-    // v1 counts the kills in the cgroup whoever ordered them, the host's own
-    // OOM killer included; with a limit this far below the host's memory,
-    // the case's limit is taken to be the cause.
-    usage.memory_limit_reached =
-        Field(ReadFile(paths_[0] + "/memory.oom_control"), "oom_kill") > 0;
   }
   return usage;
 }
 
+void CaseCgroup::Restart() {
+  if (paths_.empty()) return;
+  ooms_before_ = OomKills();
+  if (version_ == 2) {
+    // Kernel 6.12 and later: writing restarts the peak seen through this file.
+    if (peak_fd_ < 0) peak_fd_ = ::open((paths_[0] + "/memory.peak").c_str(), O_RDWR | O_CLOEXEC);
+    peak_known_ = peak_fd_ >= 0 && ::write(peak_fd_, "reset\n", 6) == 6;
+  } else {
+    // Writing 0 sets the watermark to what is in use now.
+    peak_known_ = WriteFile(paths_[0] + "/memory.max_usage_in_bytes", "0").empty();
+    WriteFile(paths_[0] + "/memory.memsw.max_usage_in_bytes", "0");  // absent without swap accounting
+  }
+}
+
 void CaseCgroup::Destroy() {
+  if (peak_fd_ >= 0) ::close(peak_fd_);
+  peak_fd_ = -1;
   for (int procs : procs_) {
     if (procs >= 0) ::close(procs);
   }

@@ -59,8 +59,12 @@ class CaseCgroup {
   // Moves the calling process in; for a child between fork and exec (it
   // only calls write(2)). False if the kernel refused.
   bool Join() const;
-  // What the case used; read before Destroy.
+  // What the case used since it was made or last restarted; read before Destroy.
   CgroupUsage Usage() const;
+  // For a jail session, where the cases of one submission follow one
+  // another in one cgroup: from now on, Usage() is the next case's. Where
+  // the kernel cannot restart the peak, Usage() no longer tells one.
+  void Restart();
   // Kills every process in it until none is left (bounded), reaps those
   // that were this process's children, and removes it. Idempotent.
   void Destroy();
@@ -68,9 +72,15 @@ class CaseCgroup {
   const std::vector<std::string>& paths() const { return paths_; }
 
  private:
+  int64_t OomKills() const;
+
   int version_;
   std::vector<std::string> paths_;
   std::vector<int> procs_;  // each folder's cgroup.procs, open for Join
+  int64_t ooms_before_ = 0;  // the kernel's count of OOM kills at the last Restart
+  bool peak_known_ = true;
+  // v2: memory.peak restarts only for the open file that was written to.
+  int peak_fd_ = -1;
 };
 
 }  // namespace labkit::run

@@ -20,91 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "grader/run/case_session.h"
+#include "grader/run/jail_parts.h"
+
 namespace labkit::run {
+
+using namespace jail_parts;
+
 namespace {
-
-constexpr int kStartupMarginMs = 1000;  // starting the jail, even on a busy machine
-constexpr const char* kCaseDirInJail = "/tmp/labkit-case";
-constexpr const char* kOutDirInJail = "/labkit/out";
-constexpr const char* kLibraryInJail = "/labkit/student.so";
-constexpr int kCpuSeconds = 10;
-// Per process as an rlimit (address space); with a cgroup, by default, for
-// the whole case as well.
-constexpr int64_t kMemoryBytes = 1 << 30;
-constexpr int kProcesses = 64;  // per case user (RLIMIT_NPROC)
-// The cgroup's bound on tasks: the student's processes, plus the kit's own
-// (bubblewrap, the launcher, the test process) and their threads.
-constexpr int kCaseTasks = kProcesses + 16;
-constexpr const char* kFileBytes = "16777216";
-constexpr int kCannotJoinCgroup = 125;  // exit status: the kernel refused the move
-constexpr size_t kReportCap = 1024 * 1024;
-// Inside the jail the fds are always these numbers.
-constexpr int kStatusFd = 3, kInfoFd = 4;
-
-bool IsRoot() { return ::geteuid() == 0; }
-
-// The student process's user: as root, its worker's user from the pool;
-// "" (as the test) otherwise.
-std::string CaseUser(const Isolation& isolation, const CaseToRun& spec) {
-  if (!IsRoot() || !isolation.users) return "";
-  return std::to_string(isolation.users->users().at(spec.slot));
-}
-
-// As root, bubblewrap needs no user namespace (cheaper), and the test
-// process keeps what it needs to run the student process as the case's
-// user and to watch it: change user, signal, read its /proc entries, use
-// the files it made.
-// `spec` and `out_dir` are empty for the probe, which only starts the jail.
-std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToRun& spec,
-                                       const std::string& out_dir, const std::string& user) {
-  std::vector<std::string> namespaces =
-      IsRoot() ? std::vector<std::string>{"--unshare-ipc", "--unshare-pid", "--unshare-net",
-                                          "--unshare-uts", "--unshare-cgroup-try",
-                                          "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-                                          "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE",
-                                          "--cap-add", "CAP_DAC_OVERRIDE"}
-               : std::vector<std::string>{"--unshare-all"};
-  std::vector<std::string> args = {"bwrap"};
-  args.insert(args.end(), namespaces.begin(), namespaces.end());
-  std::vector<std::string> rest = {"--die-with-parent", "--new-session", "--as-pid-1",
-          "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-          "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-          "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
-          "--ro-bind", isolation.etc_dir, "/etc",
-          "--perms", "0755", "--dir", "/labkit", "--ro-bind", isolation.launcher, "/labkit/case_launcher",
-          "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
-          "--setenv", "HOME", "/tmp", "--setenv", "LABKIT_CASE_DIR", kCaseDirInJail,
-          "--setenv", "LABKIT_GRADE_MODE", "run",
-          "--setenv", harness::kStudentLibraryVariable, kLibraryInJail,
-          "--setenv", harness::kOutDirVariable, kOutDirInJail,
-          "--info-fd", std::to_string(kInfoFd)};
-  args.insert(args.end(), rest.begin(), rest.end());
-  if (!spec.binary.empty()) {
-    args.insert(args.end(), {"--ro-bind", spec.binary, "/labkit/suite", "--ro-bind", spec.library,
-                             kLibraryInJail, "--bind", out_dir, kOutDirInJail});
-  }
-  if (!user.empty()) args.insert(args.end(), {"--setenv", harness::kStudentUserVariable, user});
-  args.push_back("/labkit/case_launcher");
-  return args;
-}
-
-// Moves `fds` to exactly 3, 4, ... (in order) without one clobbering another.
-void PlaceFds(std::initializer_list<int> fds) {
-  std::vector<int> high;
-  for (int fd : fds) high.push_back(::fcntl(fd, F_DUPFD_CLOEXEC, 10));
-  int target = kStatusFd;
-  for (int fd : high) ::dup2(fd, target++);  // dup2 clears close-on-exec
-}
-
-// Never returns: runs `args` (found on PATH) in place of this process, or
-// exits with 127 as a shell does when it cannot.
-[[noreturn]] void Exec(std::vector<std::string> args) {
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  ::execvp(argv[0], argv.data());
-  ::_exit(127);
-}
 
 // Never returns: becomes the case's jail (or, degraded, its launcher).
 // The launcher starts the test binary as it is (root, when the grader is);
@@ -135,79 +58,11 @@ void PlaceFds(std::initializer_list<int> fds) {
     ::close(kInfoFd);
     args = {isolation.launcher};
   }
-  for (std::string arg : {std::to_string(kStatusFd), std::string("-"),
-                          std::to_string(kCpuSeconds), std::to_string(kMemoryBytes),
-                          std::to_string(kProcesses), std::string(kFileBytes), std::string("--")}) {
-    args.push_back(arg);
+  for (std::string& arg : LauncherArguments(isolation.jailed ? "/labkit/suite" : spec.binary)) {
+    args.push_back(std::move(arg));
   }
-  args.push_back(isolation.jailed ? "/labkit/suite" : spec.binary);
   args.push_back("--gtest_filter=" + spec.name);
   Exec(args);
-}
-
-// Reads {"child-pid": N, ...} from bubblewrap's --info-fd; -1 if it never came.
-pid_t JailedLauncherPid(int info_fd) {
-  std::string text;
-  char buffer[512];
-  while (text.find('}') == std::string::npos) {
-    pollfd ready{info_fd, POLLIN, 0};
-    if (::poll(&ready, 1, 5000) <= 0) return -1;
-    ssize_t n = ::read(info_fd, buffer, sizeof buffer);
-    if (n <= 0) return -1;
-    text.append(buffer, n);
-  }
-  size_t at = text.find("\"child-pid\":");
-  return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + 12);
-}
-
-void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
-  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
-    text.replace(at, from.size(), to);
-  }
-}
-
-bool WriteFile(const std::string& path, const std::string& text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return false;
-  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  return ::close(fd) == 0 && written;
-}
-
-// At most `cap` bytes of a file the test process wrote; empty if none.
-std::string ReadCapped(const std::string& path, size_t cap) {
-  std::string text;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return text;
-  char buffer[65536];
-  for (ssize_t n; text.size() < cap && (n = ::read(fd, buffer, sizeof buffer)) > 0;) {
-    text.append(buffer, std::min<size_t>(static_cast<size_t>(n), cap - text.size()));
-  }
-  ::close(fd);
-  return text;
-}
-
-// Not the submission's doing: the case is run again, and if it happens
-// again it is reported as the machine's problem.
-CaseRun HarnessProblem(const std::string& what) {
-  CaseRun run;
-  run.outcome.verdict = harness::Verdict::kFailed;
-  run.outcome.reason = "the grader could not run this case: " + what;
-  run.killed_from_outside = true;
-  return run;
-}
-
-// Whether a SIGKILL could be RLIMIT_CPU's: only once the case could have
-// used kCpuSeconds of CPU, on every core, in the time it ran.
-bool CpuLimitReachable(std::chrono::steady_clock::duration ran) {
-  const long cores = std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
-  return std::chrono::duration<double>(ran).count() * cores >= kCpuSeconds;
-}
-
-// Whether the case's process (the student's, in a split case) was killed
-// by SIGKILL, as JudgeCase words it.
-bool KilledBySigkill(const harness::CaseOutcome& outcome) {
-  return outcome.verdict == harness::Verdict::kCrashed &&
-         outcome.reason.rfind("killed by SIGKILL", 0) == 0;
 }
 
 }  // namespace
@@ -279,36 +134,19 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   std::filesystem::remove_all(case_dir, ignored);
   if (pid < 0) return HarnessProblem("could not prepare the case's folder or start it");
 
-  const std::string shown_dir = isolation.jailed ? kCaseDirInJail : case_dir + "/case";
-  ReplaceAll(process.report, shown_dir, "$TMP");
-  ReplaceAll(process.output, shown_dir, "$TMP");
-  if (has_status) {
-    process.status = std::atoi(buffer);
-  } else if (usage.memory_limit_reached) {
-    process.status = SIGKILL;  // the OOM killer took the launcher too: as a kill of the case
-  } else if (!process.timed_out && !process.flooded) {
-    return HarnessProblem(WEXITSTATUS(process.status) == kCannotJoinCgroup
+  SeenCase seen;
+  seen.process = std::move(process);
+  seen.has_status = has_status;
+  if (has_status) seen.process.status = std::atoi(buffer);
+  seen.no_status_reason = WEXITSTATUS(seen.process.status) == kCannotJoinCgroup
                               ? "the case could not join its cgroup"
                               : "the jail did not start (exit status " +
-                                    std::to_string(WEXITSTATUS(process.status)) + ")");
-  }
-  CaseRun run;
-  run.peak_memory_bytes = usage.peak_memory_bytes;
-  harness::CaseOutcome& outcome = run.outcome;
-  outcome.output = process.output;
-  outcome.output_bytes = process.output_bytes;
-  harness::JudgeCase(process, token, outcome);
-  if (usage.memory_limit_reached && !outcome.passed()) {
-    outcome.reason += "; the case reached its memory limit (" +
-                      std::to_string(isolation.case_memory_bytes >> 20) +
-                      " MiB for all its processes together)";
-  }
-  // A SIGKILL that neither the grader (timeout, flood) nor a limit of the
-  // case's own sent came from outside: another grader, the host's OOM
-  // killer, an administrator.
-  run.killed_from_outside = KilledBySigkill(outcome) && !process.flooded &&
-                            !usage.memory_limit_reached && !CpuLimitReachable(ran);
-  return run;
+                                    std::to_string(WEXITSTATUS(seen.process.status)) + ")";
+  seen.usage = usage;
+  seen.ran = ran;
+  seen.token = token;
+  seen.shown_dir = isolation.jailed ? kCaseDirInJail : case_dir + "/case";
+  return JudgeSeenCase(isolation, std::move(seen));
 }
 
 namespace {
@@ -379,15 +217,21 @@ Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir
   }
   isolation.cgroups = CaseCgroups::Probe();
   isolation.cgroups.RemoveAbandoned();
+  const std::string sessions =
+      CaseSession::Usable(isolation)
+          ? "; each worker runs a lab's cases one after another in one jail, each case in a "
+            "fresh process, every process of the last one killed and /tmp emptied in between"
+          : "";
   const std::string limits =
       isolation.cgroups.usable()
-          ? "a cgroup per case, " + isolation.cgroups.description() + ": " +
+          ? std::string(sessions.empty() ? "a cgroup per case, " : "a cgroup per jail, ") +
+                isolation.cgroups.description() + ": " +
                 std::to_string(isolation.case_memory_bytes >> 20) + " MiB and " +
                 std::to_string(kCaseTasks) +
                 " tasks for all its processes together; rlimits"
           : "no cgroups (" + isolation.cgroups.description() +
                 "): memory and processes are bounded per process by rlimits only";
-  isolation.note = jail + "; " + users + "; " + limits + "; timeouts";
+  isolation.note = jail + sessions + "; " + users + "; " + limits + "; timeouts";
   return isolation;
 }
 

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "grader/process/spawn.h"
+#include "grader/run/case_session.h"
 
 namespace labkit::run {
 namespace {
@@ -62,10 +64,13 @@ std::vector<CaseRun> RunMany(const Isolation& isolation, std::vector<CaseToRun> 
   std::vector<CaseRun> runs(jobs.size());
   std::atomic<size_t> next{0};
   auto work = [&](int slot) {
+    std::optional<CaseSession> session;
+    if (CaseSession::Usable(isolation)) session.emplace(isolation);
     for (size_t i; (i = next++) < jobs.size();) {
       jobs[i].slot = slot;
-      runs[i] = RunJailedCase(isolation, jobs[i]);
+      runs[i] = session ? session->Run(jobs[i]) : RunJailedCase(isolation, jobs[i]);
       if (!runs[i].killed_from_outside) continue;
+      // Once more, in a jail of its own.
       const std::string first = runs[i].outcome.reason;
       runs[i] = RunJailedCase(isolation, jobs[i]);
       if (runs[i].killed_from_outside) {

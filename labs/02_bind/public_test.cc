@@ -78,7 +78,7 @@ TEST(Bind, IPv6LoopbackWithPortZero) {
 TEST(Bind, AbstractNameIsTheNameAsked) {
   RunCase({.points = 1}, [](Script& s) {
     // Abstract names are shared by every process on the host: make it unique.
-    std::string name = "labkit-public-" + std::to_string(::getpid());
+    std::string name = "labkit-public-" + std::to_string(harness::CaseNumber());
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk(LABKIT_CALL(BindUnixAbstract, As("fd", fd), name));
     sockaddr_un address;

@@ -41,7 +41,7 @@ TEST(Bind, IPv6ReportsAnAddressInUse) {
 TEST(Bind, HighestPortIsAPortLikeAnyOther) {
   RunCase({.points = 1}, [](Script& s) {
     // A loopback address of its own, so that no other test's port 65535 is in the way.
-    std::mt19937 random(static_cast<unsigned>(::getpid()) * 2654435761u);
+    std::mt19937 random(harness::CaseNumber() * 2654435761u);
     std::string ip = "127." + std::to_string(1 + random() % 254) + "." +
                      std::to_string(random() % 256) + "." + std::to_string(1 + random() % 254);
     int fd = TestSocket(s, AF_INET, SOCK_DGRAM);
@@ -88,7 +88,7 @@ TEST(Bind, DescriptorZeroIsADescriptorLikeAnyOther) {
     SocketAtZero(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk(LABKIT_CALL(BindUnixPath, 0, path), hint);
     SocketAtZero(s, AF_UNIX, SOCK_DGRAM);
-    std::string name = "labkit-zero-" + std::to_string(::getpid());
+    std::string name = "labkit-zero-" + std::to_string(harness::CaseNumber());
     s.ExpectOk(LABKIT_CALL(BindUnixAbstract, 0, name), hint);
     s.Expect("getsockname(0)", Named{"unix:@" + name + " (abstract, length " +
                                      std::to_string(offsetof(sockaddr_un, sun_path) + 1 +

@@ -108,7 +108,7 @@ TEST(Bind, UnixPathOf107CharactersFitsAnd108DoesNot) {
 
 // An abstract name of `size` characters that no other process uses.
 std::string AbstractName(size_t size) {
-  std::string name = "labkit-" + std::to_string(::getpid()) + "-";
+  std::string name = "labkit-" + std::to_string(harness::CaseNumber()) + "-";
   return name + std::string(size - name.size(), 'n');
 }
 

@@ -184,7 +184,7 @@ TEST(Bind, AbstractNameIsExactAndMakesNoFile) {
   RunCase({.points = 2}, [](Script& s) {
     std::string dir = harness::MakeTempDir();
     // Abstract names are shared by every process on the host: make it unique.
-    std::string name = "labkit-test-" + std::to_string(::getpid());
+    std::string name = "labkit-test-" + std::to_string(harness::CaseNumber());
     s.Sys("chdir(\"" + dir + "\")", ::chdir(dir.c_str()));
     int fd = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.ExpectOk(LABKIT_CALL(BindUnixAbstract, As("fd", fd), name));

@@ -81,7 +81,7 @@ TEST(Accept, ServeGivesEachUnixClientItsOwnAddress) {
     const std::string long_path = dir + "/" + std::string(40, 'l') + ".sock";
     const std::string short_path = dir + "/s.sock";
     const std::string other_long = dir + "/" + std::string(32, 'm') + ".sock";
-    const std::string abstract = "labkit-04-mixed-" + std::to_string(::getpid());
+    const std::string abstract = "labkit-04-mixed-" + std::to_string(harness::CaseNumber());
 
     // Lengths 2, 110-ish, 30-ish, 2 + 1 + 20-ish, 2, 100-ish: each differs
     // from the one before.

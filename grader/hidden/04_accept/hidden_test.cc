@@ -63,7 +63,7 @@ TEST(Accept, ReportsUnixPeersNamedAbstractAndUnnamed) {
     ConnectClient(s, listener, "named", named);
 
     // Abstract names are shared by the whole host: make this one unique.
-    std::string name = "labkit-04-" + std::to_string(::getpid());
+    std::string name = "labkit-04-" + std::to_string(harness::CaseNumber());
     length = UnixAddress(name, UnixName::kAbstract, address);
     int abstract = TestSocket(s, AF_UNIX, SOCK_STREAM);
     s.Sys("bind(abstract, @" + name + ")",

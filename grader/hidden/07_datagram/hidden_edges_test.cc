@@ -131,7 +131,7 @@ TEST(Datagram, EchoServesUnixPeersOfEveryAddressLengthInOneRun) {
     int abstract = TestSocket(s, AF_UNIX, SOCK_DGRAM, {.name = "abstract"});
     sockaddr_un name{};
     name.sun_family = AF_UNIX;
-    const std::string tag = "labkit-07-" + std::to_string(::getpid());
+    const std::string tag = "labkit-07-" + std::to_string(harness::CaseNumber());
     tag.copy(name.sun_path + 1, tag.size());
     s.Sys("bind(abstract, \"@" + tag + "\"): an abstract name, no NUL at its end",
           ::bind(abstract, reinterpret_cast<sockaddr*>(&name),
