@@ -1,17 +1,22 @@
 #include "grader/harness/session.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace labkit::harness::session {
 namespace {
@@ -52,6 +57,38 @@ bool InJailSession() {
   std::string first;
   std::getline(cmdline, first, '\0');
   return ::getppid() == 1 && first == kLauncherInJail;
+}
+
+// Every process in the jail but PID 1 (the launcher, which reaps them) and
+// this one: what a case left running.
+std::vector<pid_t> OtherProcesses() {
+  std::vector<pid_t> pids;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::atol(name.c_str()));
+    if (pid != 1 && pid != ::getpid()) pids.push_back(pid);
+  }
+  return pids;
+}
+
+// Kills them all, then waits (bounded) until each has exited: by then its
+// sockets and files are closed, so the next case finds its names free.
+// Rounds, as a fork bomb forks while it is being killed.
+void KillTheRest() {
+  for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (pid_t pid : OtherProcesses()) {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (pidfd < 0) continue;  // gone already
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd exited{pidfd, POLLIN, 0};
+    ::poll(&exited, 1, static_cast<int>(std::max<int64_t>(0, left.count())));
+    ::close(pidfd);
+  }
 }
 
 // What a case left in the jail's /tmp (the server's working folder).
@@ -122,11 +159,7 @@ int Serve(int fd, const std::function<int(const std::string&)>& run_case) {
       while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
       }
     }
-    // Whatever the case left running: kill(-1) spares only PID 1 (the
-    // launcher, which reaps them) and this process. Rounds, as a fork bomb
-    // forks while it is being killed.
-    for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
-    }
+    KillTheRest();
     EmptyFolder("/tmp");
     if (!SendStatus(fd, status)) break;
   }

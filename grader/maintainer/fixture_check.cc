@@ -119,6 +119,14 @@ std::vector<std::string> Problems(const json& fixture, const judge::GradeResult&
                            (lab.cases.empty() ? "(no cases)" : lab.cases.front().reason));
       }
     }
+    for (const std::string& unwanted : fixture.value("reason_excludes", std::vector<std::string>{})) {
+      for (const judge::GradedCase& c : lab.cases) {
+        if (c.reason.find(unwanted) != std::string::npos) {
+          problems.push_back(c.name + " failed with \"" + unwanted + "\": " + c.reason.substr(0, 300));
+          break;
+        }
+      }
+    }
   }
   for (const std::string& wanted : fixture.value("warnings", std::vector<std::string>{})) {
     bool seen = false;
