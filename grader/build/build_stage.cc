@@ -159,6 +159,16 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
   }
   const CompileLimits limits = LimitsFromEnvironment();
   std::vector<CompileOutcome> outcomes(jobs.size());
+  // Largest first, so that no long compile starts last while the other
+  // workers sit idle.
+  std::vector<size_t> order(jobs.size());
+  std::vector<uintmax_t> sizes;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    std::error_code unknown;  // then 0: last
+    sizes.push_back(fs::file_size(jobs[i].second.source, unknown));
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
@@ -167,7 +177,8 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
       std::min<size_t>(jobs.size(), std::max(1u, std::thread::hardware_concurrency()));
   for (size_t w = 0; w < count; ++w) {
     workers.emplace_back([&] {
-      for (size_t i; (i = next++) < jobs.size();) {
+      for (size_t n; (n = next++) < jobs.size();) {
+        const size_t i = order[n];
         try {
           outcomes[i] = CompileInJail(jobs[i].second, limits);
         } catch (...) {
