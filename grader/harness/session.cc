@@ -24,28 +24,6 @@ namespace {
 constexpr size_t kLongestName = 4096;
 constexpr const char* kLauncherInJail = "/labkit/case_launcher";
 
-bool ReceiveRequest(int fd, std::string& name, int& output_fd) {
-  char buffer[kLongestName];
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec part{buffer, sizeof buffer};
-  msghdr message{};
-  message.msg_iov = &part;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  ssize_t n;
-  while ((n = ::recvmsg(fd, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-  }
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  if (n <= 0 || header == nullptr || header->cmsg_type != SCM_RIGHTS ||
-      header->cmsg_len != CMSG_LEN(sizeof(int))) {
-    return false;
-  }
-  std::memcpy(&output_fd, CMSG_DATA(header), sizeof(int));
-  name.assign(buffer, static_cast<size_t>(n));
-  return true;
-}
-
 bool SendStatus(int fd, int status) {
   const std::string text = std::to_string(status);
   return ::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
@@ -119,6 +97,28 @@ bool SendRequest(int fd, const std::string& case_name, int output_fd) {
   while ((n = ::sendmsg(fd, &message, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
   }
   return n == static_cast<ssize_t>(case_name.size());
+}
+
+bool ReceiveRequest(int fd, std::string& case_name, int& output_fd) {
+  char buffer[kLongestName];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec part{buffer, sizeof buffer};
+  msghdr message{};
+  message.msg_iov = &part;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t n;
+  while ((n = ::recvmsg(fd, &message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  if (n <= 0 || header == nullptr || header->cmsg_type != SCM_RIGHTS ||
+      header->cmsg_len != CMSG_LEN(sizeof(int))) {
+    return false;
+  }
+  std::memcpy(&output_fd, CMSG_DATA(header), sizeof(int));
+  case_name.assign(buffer, static_cast<size_t>(n));
+  return true;
 }
 
 std::optional<int> ReadStatus(int fd) {

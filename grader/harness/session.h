@@ -31,7 +31,11 @@ bool SendRequest(int fd, const std::string& case_name, int output_fd);
 // One waiting answer; nullopt if the server is gone or said nonsense.
 std::optional<int> ReadStatus(int fd);
 
-// Server side: serves requests on `fd` until the grader closes it; each
+// Server side. One request (blocking); false at the end of the session, or
+// for a request without a name or a descriptor.
+bool ReceiveRequest(int fd, std::string& case_name, int& output_fd);
+
+// Serves requests on `fd` until the grader closes it; each
 // case process ends with exit(run_case(name)). Refuses (returns 2) unless
 // it runs as the case launcher's child in a jail: emptying the pid
 // namespace anywhere else would kill the host's processes.
