@@ -90,8 +90,10 @@ Grader::~Grader() {
 // as a submission's would run; both are cached until either binary changes.
 void Grader::PrepareReferences() {
   ReferenceCache cache(root_ + "/.labkit/reference-transcripts.json");
-  // The key changes with the reference, the launcher and the jail's setup.
-  const std::string setup = Fingerprint(isolation_.launcher) + (isolation_.jailed ? "-jail" : "-bare");
+  // The key changes with the reference, the launcher, the jail's setup and
+  // the way transcripts are normalized.
+  const std::string setup = Fingerprint(isolation_.launcher) +
+                            (isolation_.jailed ? "-jail-" : "-bare-") + judge::kNormalizerVersion;
   for (auto& [id, reference] : references_) {
     const std::string key =
         Fingerprint(reference.tests) + "-" + Fingerprint(reference.library) + "-" + setup;

@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 std::string Fingerprint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  uint64_t hash = 1469598103934665603ull;
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bits
   char buffer[65536];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     for (std::streamsize i = 0; i < in.gcount(); ++i) {

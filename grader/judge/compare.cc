@@ -42,9 +42,12 @@ CaseStatus StatusOf(harness::Verdict verdict) {
 
 std::vector<std::string> NormalizedTranscript(const harness::CaseOutcome& outcome) {
   static const std::regex kFd(R"((\bfd )(\d+))");
-  // A port is a number after an address's ':' or after "port"; once known,
-  // every later mention of it (a call's argument, say) is renamed too.
-  static const std::regex kPortMention(R"((:|port:? )(\d{4,5})\b)");
+  // A port is a number after an address's ':' (a dotted quad's, an IPv6
+  // address's closing ']' or localhost's, never a ':' inside an IPv6
+  // address), after "port", or an argument right after a quoted address;
+  // once known, every mention of it (a call's argument, say) is renamed too.
+  static const std::regex kPortMention(
+      R"re(((?:\d\.\d{1,3}|\]|localhost):|port:? |"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*|localhost)", )(\d{4,5})\b)re");
   static const std::regex kNumber(R"((\b)(\d{4,5})\b)");
   std::map<std::string, int> fds, ports;
   std::vector<std::string> lines = outcome.steps;

@@ -117,6 +117,30 @@ TEST(NormalizedTranscript, APortSeenLaterStillRenamesItsEarlierBareMentions) {
                    }));
 }
 
+TEST(NormalizedTranscript, APortGivenOnlyAsAnArgumentAfterItsAddressIsRenamed) {
+  // The call's own line is the only place the port appears.
+  Lines lines = NormalizedTranscript(Passed({
+      "1. BindInet(fd 3, \"127.0.0.1\", 56937) -> ok",
+      "2. BindInet(fd 4, \"::1\", 56938) -> EADDRINUSE",
+      "3. ConnectTo(\"localhost\", 56937) -> ok",
+  }));
+  EXPECT_EQ(lines, (Lines{
+                       "1. BindInet(fd 3, \"127.0.0.1\", P1) -> ok",
+                       "2. BindInet(fd 4, \"::1\", P2) -> EADDRINUSE",
+                       "3. ConnectTo(\"localhost\", P1) -> ok",
+                   }));
+}
+
+TEST(NormalizedTranscript, ACountAfterAQuotedTextIsNotAPort) {
+  Lines lines = NormalizedTranscript(Passed({"1. SendAll(fd 3, \"hello\", 20000) -> 20000"}));
+  EXPECT_EQ(lines, (Lines{"1. SendAll(fd 3, \"hello\", 20000) -> 20000"}));
+}
+
+TEST(NormalizedTranscript, AGroupOfAnIPv6AddressIsNotAPort) {
+  Lines lines = NormalizedTranscript(Passed({"1. peer is fe80::1234 and ::4321", "2. count 1234"}));
+  EXPECT_EQ(lines, (Lines{"1. peer is fe80::1234 and ::4321", "2. count 1234"}));
+}
+
 TEST(NormalizedTranscript, IPv6AddressesInBracketsKeepTheirAddress) {
   Lines lines = NormalizedTranscript(Passed({Call("bind(fd 3, [::1]:33333) = 0")}));
   EXPECT_EQ(lines, (Lines{Call("bind(fd #1, [::1]:P1) = 0")}));
