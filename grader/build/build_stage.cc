@@ -133,12 +133,13 @@ std::vector<std::string> PublicHeaders(const std::string& root, const std::strin
 }
 
 // Compiles every staged .cc of `lab_ids` in the jail, a few at a time, into
-// `objects_dir`/<lab>/<stem>.pic.o; returns each lab's outcome (ok if all
-// its files compiled).
+// `objects_dir`/<lab>/<stem>.pic.o (or takes it from `cache`); returns each
+// lab's outcome (ok if all its files compiled).
 std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
                                                const std::string& staged_dir,
                                                const std::vector<std::string>& lab_ids,
-                                               const std::string& objects_dir) {
+                                               const std::string& objects_dir,
+                                               CompileCache* cache) {
   std::vector<std::pair<std::string, CompileJob>> jobs;  // (lab, job)
   std::map<std::string, CompileOutcome> labs;
   for (const std::string& lab : lab_ids) {
@@ -180,7 +181,14 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
       for (size_t n; (n = next++) < jobs.size();) {
         const size_t i = order[n];
         try {
-          outcomes[i] = CompileInJail(jobs[i].second, limits);
+          const CompileJob& job = jobs[i].second;
+          const std::string text = cache ? ReadFile(job.source) : "";
+          if (auto kept = cache ? cache->Find(job.kit_path, text, job.object) : std::nullopt) {
+            outcomes[i] = *kept;
+            continue;
+          }
+          outcomes[i] = CompileInJail(job, limits);
+          if (cache) cache->Store(job.kit_path, text, outcomes[i], job.object);
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           failure = std::current_exception();
@@ -223,13 +231,13 @@ class BuildLock {
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir) {
+                             const std::string& out_dir, CompileCache* cache) {
   BuildOutcome outcome;
   std::vector<std::string> targets = kit_labels, compiled;
   const std::string objects_dir = staged_dir.empty() ? "" : staged_dir + "/objects";
   if (!lab_ids.empty()) {
     if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
-    for (const auto& [id, compile] : CompileLabs(root, staged_dir, lab_ids, objects_dir)) {
+    for (const auto& [id, compile] : CompileLabs(root, staged_dir, lab_ids, objects_dir, cache)) {
       outcome.labs[id].errors = compile.messages;
       if (compile.ok) compiled.push_back(id);
     }

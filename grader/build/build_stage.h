@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "grader/build/compile_cache.h"
+
 namespace labkit::build {
 
 struct LabBuild {
@@ -33,9 +35,11 @@ struct BuildOutcome {
 // launcher). Copies every binary into `out_dir`. Throws KitBuildError
 // (kit_build_error.h) if Bazel cannot run or a kit target does not build,
 // std::runtime_error if the grader cannot compile at all.
+// With `cache`, a file compiled before (the same text at the same path) is
+// not compiled again.
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir);
+                             const std::string& out_dir, CompileCache* cache = nullptr);
 
 }  // namespace labkit::build

@@ -50,7 +50,8 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
       labs_(std::move(labs)),
       workers_(workers),
       case_memory_bytes_(case_memory_bytes),
-      work_dir_(MakeWorkDir()) {}
+      work_dir_(MakeWorkDir()),
+      compile_cache_(work_dir_ + "/compiled") {}
 
 // The kit's side, built with the first submission (one Bazel run, not two):
 // the case launcher, the jail probe, each lab's reference and its cases.
@@ -149,8 +150,9 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   timer.emplace("build");
   const std::string bin_dir = built.stage_dir + "/bin";
   fs::create_directories(bin_dir);
-  build::BuildOutcome outcome = build::BuildSubmission(root_, built.stage_dir, complete,
-                                                       KitLabels(), prepared_ ? bin_dir : work_dir_);
+  build::BuildOutcome outcome =
+      build::BuildSubmission(root_, built.stage_dir, complete, KitLabels(),
+                             prepared_ ? bin_dir : work_dir_, &compile_cache_);
   built.labs = std::move(outcome.labs);
   if (!outcome.compile_note.empty()) built.result.warnings.push_back(outcome.compile_note);
   if (!prepared_) Prepare(outcome.kit);

@@ -91,6 +91,9 @@ class Grader {
   int workers_;
   int64_t case_memory_bytes_;
   std::string work_dir_;
+  // Files met before in this batch (untouched skeletons, say) are not
+  // compiled again.
+  build::CompileCache compile_cache_;
   run::Isolation isolation_;
   std::map<std::string, LabReference> references_;
   int submissions_graded_ = 0;
