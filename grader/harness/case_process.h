@@ -42,6 +42,9 @@ inline constexpr const char* kReportFdVariable = "LABKIT_REPORT_FD";
 inline constexpr const char* kStudentLibraryVariable = "LABKIT_STUDENT_LIBRARY";
 inline constexpr const char* kStudentUserVariable = "LABKIT_STUDENT_USER";
 inline constexpr const char* kOutDirVariable = "LABKIT_OUT_DIR";
+// Set by the jail, where each case has a network namespace and /tmp of its
+// own: the number a case's names are made from (loopback.h's CaseNumber).
+inline constexpr const char* kCaseNumberVariable = "LABKIT_CASE_NUMBER";
 // Lines of a transcript that show a socket call of the code under test
 // start with this, under the step that made it.
 inline constexpr const char* kCallIndent = "     | ";

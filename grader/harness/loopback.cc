@@ -1,5 +1,6 @@
 #include "grader/harness/loopback.h"
 
+#include "grader/harness/case_process.h"
 #include "grader/harness/remote_client.h"
 
 #include <arpa/inet.h>
@@ -151,7 +152,7 @@ std::string MakeTempDir() {
 }
 
 unsigned CaseNumber() {
-  const char* fixed = std::getenv("LABKIT_CASE_NUMBER");
+  const char* fixed = std::getenv(kCaseNumberVariable);
   return fixed != nullptr && *fixed != '\0' ? static_cast<unsigned>(std::atoi(fixed))
                                             : static_cast<unsigned>(::getpid());
 }

@@ -1,5 +1,7 @@
 #include "grader/run/jail_parts.h"
 
+#include "grader/harness/session.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -73,11 +75,11 @@ std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToR
           "--setenv", harness::kStudentLibraryVariable, kLibraryInJail,
           "--setenv", harness::kOutDirVariable, kOutDirInJail,
           // Each case's names need not differ from another's (loopback.h).
-          "--setenv", "LABKIT_CASE_NUMBER", "1",
+          "--setenv", harness::kCaseNumberVariable, "1",
           "--info-fd", std::to_string(kInfoFd)};
   args.insert(args.end(), rest.begin(), rest.end());
   if (session) {
-    args.insert(args.end(), {"--setenv", "LABKIT_SESSION_FD", std::to_string(kSessionFd)});
+    args.insert(args.end(), {"--setenv", harness::session::kFdVariable, std::to_string(kSessionFd)});
   }
   if (!spec.binary.empty()) {
     args.insert(args.end(), {"--ro-bind", spec.binary, "/labkit/suite", "--ro-bind", spec.library,
