@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "grader/build/compile_jail.h"
+#include "grader/build/include_prefix.h"
 #include "grader/build/kit_build_error.h"
 #include "grader/process/spawn.h"
 
@@ -132,14 +134,42 @@ std::vector<std::string> PublicHeaders(const std::string& root, const std::strin
   return headers;
 }
 
+// Compiles `job` (its text: `text`) with its lab's precompiled prefix when
+// the file opens with it. A file that fails that way is compiled again
+// plain, so the prefix can make a compile faster, never change its outcome.
+CompileOutcome CompileFile(CompileJob job, const std::string& text, const CompileLimits& limits,
+                           PrecompiledPrefixes* prefixes) {
+  const fs::path kit_path(job.kit_path);
+  const std::string lab = kit_path.parent_path().filename();
+  const PrecompiledPrefixes::Prefix* prefix =
+      prefixes ? prefixes->For(lab, kit_path.filename(), job.headers) : nullptr;
+  std::optional<std::string> rewritten;
+  if (prefix != nullptr) rewritten = WithPrefixHeader(text, prefix->includes);
+  const std::string work_dir = job.work_dir;
+  if (rewritten) {
+    CompileJob with_prefix = job;
+    with_prefix.source = work_dir + "/prefixed.cc";
+    with_prefix.work_dir = work_dir + "/prefixed";
+    with_prefix.prefix_header = prefix->header;
+    fs::create_directories(work_dir);
+    std::ofstream(with_prefix.source, std::ios::binary) << *rewritten;
+    CompileOutcome outcome = CompileInJail(with_prefix, limits);
+    if (outcome.ok) return outcome;
+  }
+  job.work_dir = work_dir + "/plain";
+  return CompileInJail(job, limits);
+}
+
 // Compiles every staged .cc of `lab_ids` in the jail, a few at a time, into
-// `objects_dir`/<lab>/<stem>.pic.o (or takes it from `cache`); returns each
+// `objects_dir`/<lab>/<stem>.pic.o (or takes it from `cache`; with
+// `prefixes` where a file allows, see CompileFile); returns each
 // lab's outcome (ok if all its files compiled).
 std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
                                                const std::string& staged_dir,
                                                const std::vector<std::string>& lab_ids,
                                                const std::string& objects_dir,
-                                               CompileCache* cache) {
+                                               CompileCache* cache,
+                                               PrecompiledPrefixes* prefixes) {
   std::vector<std::pair<std::string, CompileJob>> jobs;  // (lab, job)
   std::map<std::string, CompileOutcome> labs;
   for (const std::string& lab : lab_ids) {
@@ -155,7 +185,7 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
       const std::string stem = source.stem();
       jobs.push_back({lab, {source, "labs/" + lab + "/" + source.filename().string(), root,
                             headers, staged_dir + "/jail/" + lab + "-" + stem,
-                            objects_dir + "/" + lab + "/" + stem + ".pic.o"}});
+                            objects_dir + "/" + lab + "/" + stem + ".pic.o", "", false}});
     }
   }
   const CompileLimits limits = LimitsFromEnvironment();
@@ -182,12 +212,12 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
         const size_t i = order[n];
         try {
           const CompileJob& job = jobs[i].second;
-          const std::string text = cache ? ReadFile(job.source) : "";
+          const std::string text = ReadFile(job.source);
           if (auto kept = cache ? cache->Find(job.kit_path, text, job.object) : std::nullopt) {
             outcomes[i] = *kept;
             continue;
           }
-          outcomes[i] = CompileInJail(job, limits);
+          outcomes[i] = CompileFile(job, text, limits, prefixes);
           if (cache) cache->Store(job.kit_path, text, outcomes[i], job.object);
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
@@ -231,13 +261,15 @@ class BuildLock {
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir, CompileCache* cache) {
+                             const std::string& out_dir, CompileCache* cache,
+                             PrecompiledPrefixes* prefixes) {
   BuildOutcome outcome;
   std::vector<std::string> targets = kit_labels, compiled;
   const std::string objects_dir = staged_dir.empty() ? "" : staged_dir + "/objects";
   if (!lab_ids.empty()) {
     if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
-    for (const auto& [id, compile] : CompileLabs(root, staged_dir, lab_ids, objects_dir, cache)) {
+    for (const auto& [id, compile] :
+         CompileLabs(root, staged_dir, lab_ids, objects_dir, cache, prefixes)) {
       outcome.labs[id].errors = compile.messages;
       if (compile.ok) compiled.push_back(id);
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "grader/build/compile_cache.h"
+#include "grader/build/precompiled_prefix.h"
 
 namespace labkit::build {
 
@@ -36,10 +37,12 @@ struct BuildOutcome {
 // (kit_build_error.h) if Bazel cannot run or a kit target does not build,
 // std::runtime_error if the grader cannot compile at all.
 // With `cache`, a file compiled before (the same text at the same path) is
-// not compiled again.
+// not compiled again; with `prefixes`, a file that opens with its lab
+// skeleton's #include lines reads them precompiled.
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir, CompileCache* cache = nullptr);
+                             const std::string& out_dir, CompileCache* cache = nullptr,
+                             PrecompiledPrefixes* prefixes = nullptr);
 
 }  // namespace labkit::build

@@ -16,7 +16,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "grader/build/include_prefix.h"
 
 namespace labkit::build {
 namespace {
@@ -27,6 +31,7 @@ constexpr uid_t kCompileUser = 65534;  // nobody: owns no file a grade needs
 constexpr const char* kKitInJail = "/kit";
 constexpr const char* kOutInJail = "/out";
 constexpr const char* kObjectName = "object.o";
+constexpr const char* kRuleName = "files.d";  // what a precompiled header read
 constexpr size_t kTailBytes = 512;  // the end of the output, to tell why it stopped
 
 // The kit's compile flags (.bazelrc, and the defaults of Bazel's toolchain),
@@ -221,6 +226,25 @@ bool CopyObject(const std::string& from, const std::string& to, uint64_t max_byt
   return ok && out >= 0;
 }
 
+// The files a make rule (g++ -MD) lists after its target, kit-relative
+// where they are under `kit_seen`.
+std::vector<std::string> FilesOfRule(const std::string& path, const std::string& kit_seen) {
+  std::ifstream in(path);
+  std::stringstream rule;
+  rule << in.rdbuf();
+  std::string text = rule.str();
+  const size_t colon = text.find(": ");
+  text = colon == std::string::npos ? "" : text.substr(colon + 2);
+  std::vector<std::string> files;
+  std::istringstream words(text);
+  for (std::string word; words >> word;) {
+    if (word == "\\") continue;
+    if (word.rfind(kit_seen + "/", 0) == 0) word.erase(0, kit_seen.size() + 1);
+    files.push_back(word);
+  }
+  return files;
+}
+
 // Creates `dir`/`relative`, each folder readable by the compile user
 // whatever the umask.
 void MakeReadableDirs(fs::path dir, const fs::path& relative = {}) {
@@ -303,6 +327,15 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
     CopyReadable(job.kit_root + "/" + header, kit_dir, header);
   }
   CopyReadable(job.source, kit_dir, job.kit_path);
+  if (!job.prefix_header.empty()) {
+    const fs::path beside = fs::path(job.kit_path).parent_path() / kPrefixHeaderName;
+    CopyReadable(job.prefix_header, kit_dir, beside);
+    // Tens of megabytes: a link, not a copy, where the folders allow it.
+    const fs::path gch = fs::path(kit_dir) / (beside.string() + ".gch");
+    std::error_code not_linked;
+    fs::create_hard_link(job.prefix_header + ".gch", gch, not_linked);
+    if (not_linked) CopyReadable(job.prefix_header + ".gch", kit_dir, beside.string() + ".gch");
+  }
   MakeOutputDir(out_dir);
 
   const bool jailed = CompileIsolationHere().jailed;
@@ -311,9 +344,16 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
   std::vector<std::string> args = jailed ? JailArguments(kit_dir, out_dir) : std::vector<std::string>{};
   args.push_back("/usr/bin/g++");
   for (const char* flag : kCompilerFlags) args.push_back(flag);
-  for (const std::string& arg : {"-frandom-seed=" + job.kit_path, std::string("-iquote"), kit_seen,
-                                 std::string("-c"), job.kit_path, std::string("-o"),
-                                 out_seen + "/" + kObjectName}) {
+  for (const std::string& arg : {"-frandom-seed=" + job.kit_path, std::string("-iquote"), kit_seen}) {
+    args.push_back(arg);
+  }
+  if (job.precompile) {
+    for (const char* arg : {"-x", "c++-header", "-MD", "-MF"}) args.push_back(arg);
+    args.push_back(out_seen + "/" + kRuleName);
+  } else {
+    args.push_back("-c");
+  }
+  for (const std::string& arg : {job.kit_path, std::string("-o"), out_seen + "/" + kObjectName}) {
     args.push_back(arg);
   }
   const Finished run = RunLimited(args, limits, !jailed && IsRoot(), jailed ? "" : kit_dir);
@@ -331,8 +371,15 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
     outcome.messages = "the compiler made no object file\n" + outcome.messages;
   } else {
     outcome.ok = true;
+    if (job.precompile) outcome.files_read = FilesOfRule(out_dir + "/" + kRuleName, kit_seen);
   }
   return outcome;
+}
+
+std::string CompilerFlagsText() {
+  std::string text;
+  for (const char* flag : kCompilerFlags) text += std::string(flag) + " ";
+  return text;
 }
 
 }  // namespace labkit::build

@@ -33,6 +33,12 @@ struct CompileJob {
   std::vector<std::string> headers;  // kit-relative headers visible to it
   std::string work_dir;  // an empty folder of the grader's for this compile
   std::string object;    // where the object goes (host path)
+  // A precompiled prefix (include_prefix.h) that the file includes as
+  // kPrefixHeaderName: the header's host path, its .gch beside it.
+  std::string prefix_header;
+  // Instead of an object: `source` is a header, precompiled to a .gch at
+  // `object`.
+  bool precompile = false;
 };
 
 struct CompileOutcome {
@@ -40,6 +46,9 @@ struct CompileOutcome {
   // Kit-relative compiler messages, capped; when a limit stopped the
   // compiler, the first line says which ("compilation stopped after 60 s").
   std::string messages;
+  // When precompiling: every file the compiler read, as a kit-relative path
+  // ("labs/common/sys_result.h") or an absolute one ("/usr/include/...").
+  std::vector<std::string> files_read;
 };
 
 // How this process compiles student files, decided once: in the jail, or,
@@ -50,6 +59,10 @@ struct CompileIsolation {
   std::string note;
 };
 const CompileIsolation& CompileIsolationHere();
+
+// What a precompiled header depends on besides the files it read: the
+// kit's compiler flags (a .gch made with other flags can crash g++ 12).
+std::string CompilerFlagsText();
 
 // Compiles `job` with the kit's flags (-std=c++20 -Wall -Wextra -fPIC -c).
 // Throws std::runtime_error only when the grader itself cannot work (no

@@ -61,7 +61,7 @@ class CompileJailTest : public ::testing::Test {
     Write(root_ + "/staged/demo" + n + ".cc", source);
     CompileJob job{root_ + "/staged/demo" + n + ".cc", "labs/99_demo/demo.cc", root_ + "/kit",
                    {"labs/99_demo/demo.h", "labs/common/base.h"}, root_ + "/work" + n,
-                   root_ + "/demo" + n + ".o"};
+                   root_ + "/demo" + n + ".o", "", false};
     object_ = job.object;
     return CompileInJail(job, limits);
   }

@@ -51,7 +51,8 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
       workers_(workers),
       case_memory_bytes_(case_memory_bytes),
       work_dir_(MakeWorkDir()),
-      compile_cache_(work_dir_ + "/compiled") {}
+      compile_cache_(work_dir_ + "/compiled"),
+      precompiled_prefixes_(root_, work_dir_) {}
 
 // The kit's side, built with the first submission (one Bazel run, not two):
 // the case launcher, the jail probe, each lab's reference and its cases.
@@ -152,7 +153,8 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   fs::create_directories(bin_dir);
   build::BuildOutcome outcome =
       build::BuildSubmission(root_, built.stage_dir, complete, KitLabels(),
-                             prepared_ ? bin_dir : work_dir_, &compile_cache_);
+                             prepared_ ? bin_dir : work_dir_, &compile_cache_,
+                             &precompiled_prefixes_);
   built.labs = std::move(outcome.labs);
   if (!outcome.compile_note.empty()) built.result.warnings.push_back(outcome.compile_note);
   if (!prepared_) Prepare(outcome.kit);

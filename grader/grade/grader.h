@@ -94,6 +94,7 @@ class Grader {
   // Files met before in this batch (untouched skeletons, say) are not
   // compiled again.
   build::CompileCache compile_cache_;
+  build::PrecompiledPrefixes precompiled_prefixes_;
   run::Isolation isolation_;
   std::map<std::string, LabReference> references_;
   int submissions_graded_ = 0;

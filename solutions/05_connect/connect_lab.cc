@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstring>
 
+#include "labs/common/unique_fd.h"
+
 namespace labkit::lab05 {
 namespace {
 
