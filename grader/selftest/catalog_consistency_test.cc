@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "grader/build/include_prefix.h"
 #include "grader/cli/catalog.h"
 #include "grader/cli/release.h"
 
@@ -101,6 +102,24 @@ TEST(Catalogue, EveryLabHasItsHandoutAndTests) {
         << "labs/" << lab.id << "/public_test.cc is not here. Fix: add \"" << lab.id
         << "\" to _LABS in grader/selftest/BUILD (and write the lab's public tests).";
     EXPECT_FALSE(lab.files.empty()) << "labs/labs.json: lab " << lab.id << " names no student files.";
+  }
+}
+
+// The grader reads a lab file's opening #include lines precompiled when
+// they are its skeleton's (grader/build/include_prefix.h). The reference
+// opening the same way keeps its grades (the bench, the Gradescope image's
+// warm-up) on that path, as most students' are.
+TEST(Catalogue, EveryReferenceOpensWithItsSkeletonsIncludes) {
+  for (const Lab& lab : LoadCatalog(".")) {
+    for (const std::string& file : lab.files) {
+      const std::string skeleton = "labs/" + lab.id + "/" + file;
+      const std::string reference = "solutions/" + lab.id + "/" + file;
+      const std::vector<std::string> includes = build::LeadingIncludes(Slurp(skeleton));
+      EXPECT_FALSE(includes.empty()) << skeleton << " opens with no #include line.";
+      EXPECT_TRUE(build::WithPrefixHeader(Slurp(reference), includes).has_value())
+          << reference << " does not open with the #include lines of " << skeleton << " ("
+          << Join(includes) << "), in that order. Fix: give it those lines first.";
+    }
   }
 }
 
