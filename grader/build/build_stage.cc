@@ -136,7 +136,8 @@ std::vector<std::string> PublicHeaders(const std::string& root, const std::strin
 
 // Compiles `job` (its text: `text`) with its lab's precompiled prefix when
 // the file opens with it. A file that fails that way is compiled again
-// plain, so the prefix can make a compile faster, never change its outcome.
+// plain, so the prefix can make a compile faster, never change its outcome;
+// not one that a limit stopped (a minute of constexpr, twice, is no help).
 CompileOutcome CompileFile(CompileJob job, const std::string& text, const CompileLimits& limits,
                            PrecompiledPrefixes* prefixes) {
   const fs::path kit_path(job.kit_path);
@@ -154,7 +155,7 @@ CompileOutcome CompileFile(CompileJob job, const std::string& text, const Compil
     fs::create_directories(work_dir);
     std::ofstream(with_prefix.source, std::ios::binary) << *rewritten;
     CompileOutcome outcome = CompileInJail(with_prefix, limits);
-    if (outcome.ok) return outcome;
+    if (outcome.ok || outcome.limit_reached) return outcome;
   }
   job.work_dir = work_dir + "/plain";
   return CompileInJail(job, limits);

@@ -36,7 +36,7 @@ class CompileCacheTest : public ::testing::Test {
 };
 
 TEST_F(CompileCacheTest, TheSameTextAtTheSamePathGivesItsOutcomeAndACopyOfItsObject) {
-  cache_.Store(kPath, kText, {true, "a warning\n", {}}, dir_ + "/first.o");
+  cache_.Store(kPath, kText, {true, "a warning\n", false, {}}, dir_ + "/first.o");
   Write(dir_ + "/first.o", "changed since");  // the cache kept its own copy
 
   std::optional<CompileOutcome> found = cache_.Find(kPath, kText, dir_ + "/again.o");
@@ -47,7 +47,7 @@ TEST_F(CompileCacheTest, TheSameTextAtTheSamePathGivesItsOutcomeAndACopyOfItsObj
 }
 
 TEST_F(CompileCacheTest, AnyOtherTextOrPathIsCompiledAfresh) {
-  cache_.Store(kPath, kText, {true, "", {}}, dir_ + "/first.o");
+  cache_.Store(kPath, kText, {true, "", false, {}}, dir_ + "/first.o");
   // One byte more (a comment, a space) is another file.
   EXPECT_FALSE(cache_.Find(kPath, std::string(kText) + " ", dir_ + "/x.o").has_value());
   // The same text as another lab's file: its path is in its object (-frandom-seed).
@@ -57,14 +57,14 @@ TEST_F(CompileCacheTest, AnyOtherTextOrPathIsCompiledAfresh) {
 
 TEST_F(CompileCacheTest, AFileThatDidNotCompileIsCompiledAgain) {
   // Its failure may have been a time limit on a busy machine.
-  cache_.Store(kPath, "not C++", {false, "compilation stopped after 60 s\n", {}}, dir_ + "/none.o");
+  cache_.Store(kPath, "not C++", {false, "compilation stopped after 60 s\n", true, {}}, dir_ + "/none.o");
   EXPECT_FALSE(cache_.Find(kPath, "not C++", dir_ + "/again.o").has_value());
   EXPECT_EQ(cache_.size(), 0u);
 }
 
 TEST_F(CompileCacheTest, TheFirstOutcomeOfAFileStays) {
-  cache_.Store(kPath, kText, {true, "first\n", {}}, dir_ + "/first.o");
-  cache_.Store(kPath, kText, {true, "second\n", {}}, dir_ + "/first.o");
+  cache_.Store(kPath, kText, {true, "first\n", false, {}}, dir_ + "/first.o");
+  cache_.Store(kPath, kText, {true, "second\n", false, {}}, dir_ + "/first.o");
   EXPECT_EQ(cache_.size(), 1u);
   EXPECT_EQ(cache_.Find(kPath, kText, dir_ + "/again.o")->messages, "first\n");
 }

@@ -363,6 +363,7 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
   const std::string reason = LimitReason(run, limits);
   if (!reason.empty()) {
     outcome.messages = reason + "\n" + outcome.messages;
+    outcome.limit_reached = true;
   } else if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
     if (outcome.messages.empty()) {
       outcome.messages = "the compiler failed with status " + std::to_string(run.status) + "\n";

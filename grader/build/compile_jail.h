@@ -46,6 +46,7 @@ struct CompileOutcome {
   // Kit-relative compiler messages, capped; when a limit stopped the
   // compiler, the first line says which ("compilation stopped after 60 s").
   std::string messages;
+  bool limit_reached = false;  // a limit stopped the compiler (messages say which)
   // When precompiling: every file the compiler read, as a kit-relative path
   // ("labs/common/sys_result.h") or an absolute one ("/usr/include/...").
   std::vector<std::string> files_read;

@@ -134,6 +134,7 @@ TEST_F(CompileJailTest, StopsACompileThatRunsPastTheWallClock) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_FALSE(outcome.ok);
   EXPECT_EQ(outcome.messages.rfind("compilation stopped after 2 s\n", 0), 0u) << outcome.messages;
+  EXPECT_TRUE(outcome.limit_reached);
   EXPECT_LT(seconds, 10);
 }
 
@@ -150,6 +151,7 @@ TEST_F(CompileJailTest, StopsACompilerThatRunsOutOfMemory) {
   CompileOutcome outcome = Compile(source, limits);
   EXPECT_FALSE(outcome.ok);
   EXPECT_EQ(outcome.messages.rfind("the compiler ran out of memory", 0), 0u) << outcome.messages;
+  EXPECT_TRUE(outcome.limit_reached);
 }
 
 TEST_F(CompileJailTest, StopsAnObjectOverTheFileSizeLimit) {
@@ -166,6 +168,7 @@ TEST_F(CompileJailTest, KeepsOnlyTheFirstMessages) {
   std::string source;
   for (int i = 0; i < 400; ++i) source += "int broken" + std::to_string(i) + " = ;\n";
   CompileOutcome outcome = Compile(source);
+  EXPECT_FALSE(outcome.limit_reached);  // an error, not a limit
   EXPECT_FALSE(outcome.ok);
   EXPECT_LE(outcome.messages.size(), Quick().message_bytes + 100);
   EXPECT_NE(outcome.messages.find("labs/99_demo/demo.cc:1:"), std::string::npos);

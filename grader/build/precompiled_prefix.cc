@@ -114,9 +114,10 @@ std::unique_ptr<PrecompiledPrefixes::Prefix> PrecompiledPrefixes::Make(
   const std::string name = lab + "-" + fs::path(file).stem().string();
   const fs::path kept = fs::path(root_) / ".labkit" / "precompiled" / name;
   const fs::path mine = fs::path(work_dir_) / "precompiled" / name;
-  fs::create_directories(mine);
-  prefix->header = (mine / kPrefixHeaderName).string();
   std::error_code error;
+  fs::create_directories(mine, error);
+  if (error) return nullptr;
+  prefix->header = (mine / kPrefixHeaderName).string();
 
   // Kept by an earlier grader, and still what these files make?
   const std::vector<std::string> kept_files = Lines(ReadText(kept / kFilesName));
