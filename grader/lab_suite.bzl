@@ -129,7 +129,7 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         srcs = native.glob(["hidden_test.cc", "hidden_*.cc", "hidden_*.h"]),
         deps = ["//labs/%s:test_support" % lab, _HARNESS, "@com_google_googletest//:gtest"],
         alwayslink = True,
-        # The grader links it with a submission's code in @submission.
+        # The bench's floor links it with a lab's code in @submission.
         visibility = ["//visibility:public"],
     )
     native.filegroup(
@@ -171,7 +171,8 @@ def graded_lab_suite(lab, source, mutants = None, alternatives = None):
         srcs = ["server.cc"] + fields,
         deps = ["//labs/%s:contract" % lab, "//grader/harness:call_server"],
         alwayslink = True,
-        # Every submission's library links it (grader/build/submission.bzl).
+        # Every student library links it: the grader copies the link of
+        # reference_student.so (grader/build/student_link.h).
         visibility = ["//visibility:public"],
     )
     student_library("reference_student.so", ":reference", ":call_server")

@@ -21,6 +21,7 @@
 #include "grader/build/compile_jail.h"
 #include "grader/build/include_prefix.h"
 #include "grader/build/kit_build_error.h"
+#include "grader/build/student_link.h"
 #include "grader/process/spawn.h"
 
 namespace labkit::build {
@@ -40,10 +41,9 @@ struct BazelRun {
   std::vector<nlohmann::json> events;
 };
 
-// Runs `bazel build` quietly in `root` with the build event stream on, and
-// the folder of the submission's objects named for @submission.
+// Runs `bazel build` quietly in `root` with the build event stream on.
 BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targets,
-                  const std::string& objects_dir, const std::string& work_dir) {
+                  const std::string& work_dir) {
   std::string events_path = work_dir + "/events.XXXXXX";
   int events_fd = ::mkstemp(events_path.data());
   if (events_fd < 0) throw std::runtime_error("cannot create a temporary file in " + work_dir);
@@ -53,7 +53,6 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
   args.insert(args.end(), targets.begin(), targets.end());
   process::SpawnOptions options;
   options.cwd = root;
-  if (!objects_dir.empty()) options.env = {"LABKIT_SUBMISSION=" + objects_dir};
   options.out = process::Output::kCapture;
   options.err = process::Output::kWithStdout;
   options.capture_limit = kBazelOutputKept;
@@ -86,10 +85,8 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// The first lines of a compiler's output, with Bazel's paths made short.
-std::string FirstErrors(std::string text) {
-  const std::string prefix = "external/submission/";
-  for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
+// The first lines of a tool's output.
+std::string FirstErrors(const std::string& text) {
   std::istringstream lines(text);
   std::string shown;
   int count = 0;
@@ -97,17 +94,6 @@ std::string FirstErrors(std::string text) {
     shown += line + "\n";
   }
   return shown;
-}
-
-// "@submission//:03_listen_student.so" -> "03_listen"; "" if not a submission label.
-std::string LabOfLabel(const std::string& label, const std::vector<std::string>& lab_ids) {
-  size_t colon = label.rfind(':');
-  if (label.rfind("@submission//", 0) != 0 || colon == std::string::npos) return "";
-  std::string name = label.substr(colon + 1);
-  for (const std::string& id : lab_ids) {
-    if (name == id || name == id + kLibrarySuffix) return id;
-  }
-  return "";
 }
 
 // Copies a built binary where the case users can read it.
@@ -163,18 +149,17 @@ CompileOutcome CompileFile(CompileJob job, const std::string& text, const Compil
 
 // Compiles every staged .cc of `lab_ids` in the jail, a few at a time, into
 // `objects_dir`/<lab>/<stem>.pic.o (or takes it from `cache`; with
-// `prefixes` where a file allows, see CompileFile); returns each
-// lab's outcome (ok if all its files compiled).
-std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
-                                               const std::string& staged_dir,
-                                               const std::vector<std::string>& lab_ids,
-                                               const std::string& objects_dir,
-                                               CompileCache* cache,
-                                               PrecompiledPrefixes* prefixes) {
+// `prefixes` where a file allows, see CompileFile), and links each lab whose
+// files all compiled into its student library in `out_dir` as soon as its
+// last file is done.
+std::map<std::string, LabBuild> BuildLabs(const std::string& root, const std::string& staged_dir,
+                                          const std::vector<std::string>& lab_ids,
+                                          const std::string& objects_dir,
+                                          const std::string& out_dir, const StudentLinker& linker,
+                                          CompileCache* cache, PrecompiledPrefixes* prefixes) {
   std::vector<std::pair<std::string, CompileJob>> jobs;  // (lab, job)
-  std::map<std::string, CompileOutcome> labs;
+  std::map<std::string, std::atomic<int>> files_left;
   for (const std::string& lab : lab_ids) {
-    labs[lab].ok = true;
     fs::create_directories(objects_dir + "/" + lab);
     const std::vector<std::string> headers = PublicHeaders(root, lab);
     std::vector<fs::path> sources;
@@ -182,6 +167,7 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
       if (entry.path().extension() == ".cc") sources.push_back(entry.path());
     }
     std::sort(sources.begin(), sources.end());
+    files_left[lab] = static_cast<int>(sources.size());
     for (const fs::path& source : sources) {
       const std::string stem = source.stem();
       jobs.push_back({lab, {source, "labs/" + lab + "/" + source.filename().string(), root,
@@ -191,6 +177,25 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
   }
   const CompileLimits limits = LimitsFromEnvironment();
   std::vector<CompileOutcome> outcomes(jobs.size());
+  std::map<std::string, CompileOutcome> links;
+  for (const std::string& lab : lab_ids) links[lab];  // each thread writes its own lab's
+  // A lab's files, all compiled: its library.
+  auto link = [&](const std::string& lab) {
+    std::vector<std::string> objects;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (jobs[i].first != lab) continue;
+      if (!outcomes[i].ok) return;
+      objects.push_back(jobs[i].second.object);
+    }
+    const std::string library = out_dir + "/" + lab + kLibrarySuffix;
+    CompileOutcome& linked = links.at(lab);
+    linked = linker.Link(lab, objects, staged_dir + "/link/" + lab, library, limits);
+    if (linked.ok) {
+      fs::permissions(library, fs::perms::owner_all | fs::perms::group_read |
+                                   fs::perms::group_exec | fs::perms::others_read |
+                                   fs::perms::others_exec);
+    }
+  };
   // Largest first, so that no long compile starts last while the other
   // workers sit idle.
   std::vector<size_t> order(jobs.size());
@@ -216,10 +221,14 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
           const std::string text = ReadFile(job.source);
           if (auto kept = cache ? cache->Find(job.kit_path, text, job.object) : std::nullopt) {
             outcomes[i] = *kept;
-            continue;
+          } else {
+            outcomes[i] = CompileFile(job, text, limits, prefixes);
+            if (cache) cache->Store(job.kit_path, text, outcomes[i], job.object);
           }
-          outcomes[i] = CompileFile(job, text, limits, prefixes);
-          if (cache) cache->Store(job.kit_path, text, outcomes[i], job.object);
+          // The last of its lab's files to finish, whichever thread ran the others.
+          if (files_left.at(jobs[i].first).fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            link(jobs[i].first);
+          }
         } catch (...) {
           std::lock_guard<std::mutex> hold(failure_lock);
           failure = std::current_exception();
@@ -229,10 +238,17 @@ std::map<std::string, CompileOutcome> CompileLabs(const std::string& root,
   }
   for (std::thread& worker : workers) worker.join();
   if (failure) std::rethrow_exception(failure);
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    CompileOutcome& lab = labs[jobs[i].first];
-    lab.ok = lab.ok && outcomes[i].ok;
-    if (!outcomes[i].ok) lab.messages += outcomes[i].messages;
+  std::map<std::string, LabBuild> labs;
+  for (size_t i = 0; i < jobs.size(); ++i) labs[jobs[i].first].errors += outcomes[i].messages;
+  for (const std::string& lab : lab_ids) {
+    LabBuild& build = labs[lab];
+    build.built = links[lab].ok;
+    if (build.built) {
+      build.library = out_dir + "/" + lab + kLibrarySuffix;
+      build.errors.clear();
+    } else if (build.errors.empty()) {
+      build.errors = FirstErrors(links[lab].messages);
+    }
   }
   return labs;
 }
@@ -262,73 +278,45 @@ class BuildLock {
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir, CompileCache* cache,
-                             PrecompiledPrefixes* prefixes) {
+                             const std::string& out_dir, StudentLinker& linker,
+                             CompileCache* cache, PrecompiledPrefixes* prefixes) {
   BuildOutcome outcome;
-  std::vector<std::string> targets = kit_labels, compiled;
-  const std::string objects_dir = staged_dir.empty() ? "" : staged_dir + "/objects";
-  if (!lab_ids.empty()) {
-    if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
-    for (const auto& [id, compile] :
-         CompileLabs(root, staged_dir, lab_ids, objects_dir, cache, prefixes)) {
-      outcome.labs[id].errors = compile.messages;
-      if (compile.ok) compiled.push_back(id);
-    }
-  }
-  for (const std::string& id : compiled) targets.push_back("@submission//:" + id + kLibrarySuffix);
-  if (targets.empty()) return outcome;
-  BuildLock lock(root);
-  BazelRun run = RunBazel(root, targets, objects_dir, out_dir);
-  for (const nlohmann::json& event : run.events) {
-    const nlohmann::json& id = event["id"];
-    if (id.contains("targetCompleted") && event.contains("completed")) {
+  if (!kit_labels.empty()) {
+    BuildLock lock(root);
+    BazelRun run = RunBazel(root, kit_labels, out_dir);
+    for (const nlohmann::json& event : run.events) {
+      const nlohmann::json& id = event["id"];
+      if (!id.contains("targetCompleted") || !event.contains("completed")) continue;
       const std::string label = id["targetCompleted"].value("label", "");
       const nlohmann::json& completed = event["completed"];
       if (!completed.value("success", false)) continue;
       const std::string name = label.substr(label.rfind(':') + 1);
-      for (const nlohmann::json& file :
-           completed.value("importantOutput", nlohmann::json::array())) {
-        std::string path = PathFromUri(file.value("uri", ""));
+      for (const nlohmann::json& file : completed.value("importantOutput", nlohmann::json::array())) {
+        const std::string path = PathFromUri(file.value("uri", ""));
         if (fs::path(path).filename() != name) continue;
-        if (std::string lab = LabOfLabel(label, lab_ids); !lab.empty()) {
-          outcome.labs[lab].library = CopyOut(path, out_dir, lab + kLibrarySuffix);
-          outcome.labs[lab].built = true;
-        } else {
-          std::string copy = label.substr(label.find("//") + 2);
-          for (char& c : copy) c = (c == '/' || c == ':') ? '_' : c;
-          outcome.kit[label] = CopyOut(path, out_dir, copy);
+        std::string copy = label.substr(label.find("//") + 2);
+        for (char& c : copy) c = (c == '/' || c == ':') ? '_' : c;
+        outcome.kit[label] = CopyOut(path, out_dir, copy);
+        // Under the lock: another grader's Bazel run may replace the inputs.
+        try {
+          linker.LearnFromKit(label, path);
+        } catch (const std::runtime_error& e) {
+          throw KitBuildError(std::string("cannot read how the kit links a student library: ") +
+                              e.what());
         }
       }
-    } else if (id.contains("actionCompleted") && event.contains("action")) {
-      const nlohmann::json& action = event["action"];
-      std::string lab = LabOfLabel(action.value("label", ""), lab_ids);
-      // Protobuf's JSON leaves out a false "success": a failed action has none.
-      if (lab.empty() || action.value("success", false) || !outcome.labs[lab].errors.empty()) {
-        continue;
-      }
-      if (action.contains("stderr")) {
-        outcome.labs[lab].errors =
-            FirstErrors(ReadFile(PathFromUri(action["stderr"].value("uri", ""))));
+    }
+    for (const std::string& label : kit_labels) {
+      if (outcome.kit.count(label) == 0) {
+        throw KitBuildError("the kit's own " + label + " did not build:\n" + FirstErrors(run.output));
       }
     }
   }
-  for (const std::string& label : kit_labels) {
-    if (outcome.kit.count(label) == 0) {
-      throw KitBuildError("the kit's own " + label + " did not build:\n" +
-                               FirstErrors(run.output));
-    }
-  }
-  for (auto& [lab, build] : outcome.labs) {
-    if (!build.built && build.errors.empty()) {
-      // No failed action named the lab, yet no binary: the tools' error
-      // lines of Bazel's output (its own lines name host paths).
-      std::istringstream lines(run.output);
-      std::string errors;
-      for (std::string line; std::getline(lines, line);) {
-        if (line.find("error:") != std::string::npos) errors += line + "\n";
-      }
-      build.errors = "the lab's test suite did not link\n" + FirstErrors(errors);
-    }
+  if (!lab_ids.empty()) {
+    if (!CompileIsolationHere().jailed) outcome.compile_note = CompileIsolationHere().note;
+    const std::string objects_dir = staged_dir + "/objects";
+    outcome.labs =
+        BuildLabs(root, staged_dir, lab_ids, objects_dir, out_dir, linker, cache, prefixes);
   }
   return outcome;
 }

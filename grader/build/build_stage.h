@@ -1,11 +1,12 @@
 // Build stage: each staged lab file is compiled to an object in the compile
-// jail (compile_jail.h), all labs in parallel; then Bazel links each lab's
-// student library (the student's objects and the lab's call server, loaded
-// by the student process of each graded case) in the @submission repository
-// (grader/build/submission.bzl), with BUILD files the grader owns. A file that
-// does not compile, or goes over a limit, costs its lab only, as does a link
-// error (--keep_going). Outcomes are read from Bazel's build event stream,
-// never inferred from files a previous build may have left behind.
+// jail (compile_jail.h), all labs in parallel, and each lab, once its files
+// are compiled, is linked in the same jail into its student library (the
+// student's objects and the lab's call server, loaded by the student process
+// of each graded case) as the kit linked its reference (student_link.h). A
+// file that does not compile, or goes over a limit, costs its lab only, as
+// does a link error. Bazel builds only the kit's own side, once per grader;
+// its outcomes are read from Bazel's build event stream, never inferred from
+// files a previous build may have left behind.
 #pragma once
 
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "grader/build/compile_cache.h"
 #include "grader/build/precompiled_prefix.h"
+#include "grader/build/student_link.h"
 
 namespace labkit::build {
 
@@ -29,20 +31,22 @@ struct BuildOutcome {
   std::string compile_note;  // set when student files compiled without the jail
 };
 
-// Compiles the .cc files of `staged_dir`/<id> for each id in `lab_ids` in
-// the jail, then in one Bazel run (one is cheaper than two) links
-// @submission//:<id>_student.so for each lab that compiled, and builds the
-// kit's own `kit_labels` (test binaries, reference libraries, the case
-// launcher). Copies every binary into `out_dir`. Throws KitBuildError
-// (kit_build_error.h) if Bazel cannot run or a kit target does not build,
-// std::runtime_error if the grader cannot compile at all.
+// Builds the kit's own `kit_labels` (test binaries, reference libraries, the
+// case launcher) with Bazel, when there are any, and has `linker` learn the
+// links of the reference libraries among them. Then compiles the .cc files
+// of `staged_dir`/<id> for each id in `lab_ids` in the jail, and links
+// <id>_student.so for each lab that compiled with `linker`. Every binary
+// goes into `out_dir`. Throws KitBuildError (kit_build_error.h) if Bazel
+// cannot run or a kit target does not build, std::runtime_error if the
+// grader cannot compile at all.
 // With `cache`, a file compiled before (the same text at the same path) is
 // not compiled again; with `prefixes`, a file that opens with its lab
 // skeleton's #include lines reads them precompiled.
 BuildOutcome BuildSubmission(const std::string& root, const std::string& staged_dir,
                              const std::vector<std::string>& lab_ids,
                              const std::vector<std::string>& kit_labels,
-                             const std::string& out_dir, CompileCache* cache = nullptr,
+                             const std::string& out_dir, StudentLinker& linker,
+                             CompileCache* cache = nullptr,
                              PrecompiledPrefixes* prefixes = nullptr);
 
 }  // namespace labkit::build

@@ -31,6 +31,7 @@ constexpr uid_t kCompileUser = 65534;  // nobody: owns no file a grade needs
 constexpr const char* kKitInJail = "/kit";
 constexpr const char* kOutInJail = "/out";
 constexpr const char* kObjectName = "object.o";
+constexpr const char* kLibraryName = "library.so";
 constexpr const char* kRuleName = "files.d";  // what a precompiled header read
 constexpr size_t kTailBytes = 512;  // the end of the output, to tell why it stopped
 
@@ -226,6 +227,29 @@ bool CopyObject(const std::string& from, const std::string& to, uint64_t max_byt
   return ok && out >= 0;
 }
 
+// The outcome of a run of `tool` that makes `made` (in its output folder),
+// copied to `to` when it succeeded.
+CompileOutcome OutcomeOf(const Finished& run, const CompileLimits& limits,
+                         const std::vector<std::string>& hidden_prefixes, const std::string& tool,
+                         const std::string& made, const std::string& to) {
+  CompileOutcome outcome;
+  outcome.messages = Messages(run, hidden_prefixes);
+  const std::string reason = LimitReason(run, limits);
+  if (!reason.empty()) {
+    outcome.messages = reason + "\n" + outcome.messages;
+    outcome.limit_reached = true;
+  } else if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
+    if (outcome.messages.empty()) {
+      outcome.messages = "the " + tool + " failed with status " + std::to_string(run.status) + "\n";
+    }
+  } else if (!CopyObject(made, to, limits.file_bytes)) {
+    outcome.messages = "the " + tool + " made no output file\n" + outcome.messages;
+  } else {
+    outcome.ok = true;
+  }
+  return outcome;
+}
+
 // The files a make rule (g++ -MD) lists after its target, kit-relative
 // where they are under `kit_seen`.
 std::vector<std::string> FilesOfRule(const std::string& path, const std::string& kit_seen) {
@@ -243,27 +267,6 @@ std::vector<std::string> FilesOfRule(const std::string& path, const std::string&
     files.push_back(word);
   }
   return files;
-}
-
-// Creates `dir`/`relative`, each folder readable by the compile user
-// whatever the umask.
-void MakeReadableDirs(fs::path dir, const fs::path& relative = {}) {
-  fs::create_directories(dir);
-  ::chmod(dir.c_str(), 0755);
-  for (const fs::path& part : relative) {
-    dir /= part;
-    fs::create_directory(dir);
-    ::chmod(dir.c_str(), 0755);
-  }
-}
-
-// Copies `from` to `to_root`/`relative`, readable by the compile user.
-void CopyReadable(const fs::path& from, const fs::path& to_root, const fs::path& relative) {
-  MakeReadableDirs(to_root, relative.parent_path());
-  const fs::path to = to_root / relative;
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
-  fs::permissions(to, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                          fs::perms::others_read);
 }
 
 // An output folder only the compile user (or, without root, this one) writes.
@@ -304,6 +307,24 @@ CompileIsolation Probe() {
 }
 
 }  // namespace
+
+void MakeReadableDirs(fs::path dir, const fs::path& relative) {
+  fs::create_directories(dir);
+  ::chmod(dir.c_str(), 0755);
+  for (const fs::path& part : relative) {
+    dir /= part;
+    fs::create_directory(dir);
+    ::chmod(dir.c_str(), 0755);
+  }
+}
+
+void CopyReadable(const fs::path& from, const fs::path& to_root, const fs::path& relative) {
+  MakeReadableDirs(to_root, relative.parent_path());
+  const fs::path to = to_root / relative;
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  fs::permissions(to, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                          fs::perms::others_read);
+}
 
 CompileLimits LimitsFromEnvironment() {
   CompileLimits limits;
@@ -357,24 +378,29 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
     args.push_back(arg);
   }
   const Finished run = RunLimited(args, limits, !jailed && IsRoot(), jailed ? "" : kit_dir);
-
-  CompileOutcome outcome;
-  outcome.messages = Messages(run, {kit_seen, out_seen});
-  const std::string reason = LimitReason(run, limits);
-  if (!reason.empty()) {
-    outcome.messages = reason + "\n" + outcome.messages;
-    outcome.limit_reached = true;
-  } else if (!WIFEXITED(run.status) || WEXITSTATUS(run.status) != 0) {
-    if (outcome.messages.empty()) {
-      outcome.messages = "the compiler failed with status " + std::to_string(run.status) + "\n";
-    }
-  } else if (!CopyObject(out_dir + "/" + kObjectName, job.object, limits.file_bytes)) {
-    outcome.messages = "the compiler made no object file\n" + outcome.messages;
-  } else {
-    outcome.ok = true;
-    if (job.precompile) outcome.files_read = FilesOfRule(out_dir + "/" + kRuleName, kit_seen);
+  CompileOutcome outcome = OutcomeOf(run, limits, {kit_seen, out_seen}, "compiler",
+                                     out_dir + "/" + kObjectName, job.object);
+  if (outcome.ok && job.precompile) {
+    outcome.files_read = FilesOfRule(out_dir + "/" + kRuleName, kit_seen);
   }
   return outcome;
+}
+
+CompileOutcome LinkInJail(const LinkJob& job, const CompileLimits& limits) {
+  const std::string out_dir = job.work_dir + "/out";
+  MakeOutputDir(out_dir);
+  const bool jailed = CompileIsolationHere().jailed;
+  const std::string kit_seen = jailed ? kKitInJail : job.kit_dir;
+  const std::string out_seen = jailed ? kOutInJail : out_dir;
+  std::vector<std::string> args = jailed ? JailArguments(job.kit_dir, out_dir) : std::vector<std::string>{};
+  // The driver of Bazel's toolchain, which linked the reference.
+  args.push_back("/usr/bin/gcc");
+  for (const std::string& arg : job.arguments) {
+    args.push_back(arg == kLinkOutputMark ? out_seen + "/" + kLibraryName : arg);
+  }
+  const Finished run = RunLimited(args, limits, !jailed && IsRoot(), jailed ? "" : job.kit_dir);
+  return OutcomeOf(run, limits, {kit_seen, out_seen}, "linker", out_dir + "/" + kLibraryName,
+                   job.library);
 }
 
 std::string CompilerFlagsText() {

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,29 @@ std::string CompilerFlagsText();
 // Throws std::runtime_error only when the grader itself cannot work (no
 // fork, no folder); a file that does not compile is an outcome.
 CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits);
+
+// Creates `dir`/`relative`, each folder readable by the compile user
+// whatever the umask.
+void MakeReadableDirs(std::filesystem::path dir, const std::filesystem::path& relative = {});
+
+// Copies `from` to `to_root`/`relative`, readable by the compile user.
+void CopyReadable(const std::filesystem::path& from, const std::filesystem::path& to_root,
+                  const std::filesystem::path& relative);
+
+// A link reads student input too (objects, with whatever sections `asm`
+// put in them), so it runs in the same jail, by the compiler's driver.
+struct LinkJob {
+  // The driver's arguments, with paths relative to `kit_dir`, and
+  // kLinkOutputMark where the library's path goes.
+  std::vector<std::string> arguments;
+  std::string kit_dir;   // every input; the jail sees it read-only
+  std::string work_dir;  // an empty folder of the grader's for this link
+  std::string library;   // where the library goes (host path)
+};
+inline constexpr const char* kLinkOutputMark = "{library}";
+
+// Links `job` as CompileInJail compiles: the messages kit-relative and
+// capped, the same limits; ok when the library was made.
+CompileOutcome LinkInJail(const LinkJob& job, const CompileLimits& limits);
 
 }  // namespace labkit::build

@@ -38,9 +38,6 @@ constexpr const char* kLauncherLabel = "//grader/run:case_launcher";
 
 // Each lab's trusted test binary, and the reference as a student library.
 std::string TestsLabel(const std::string& lab) { return "//grader/hidden/" + lab + ":graded_tests"; }
-std::string ReferenceLabel(const std::string& lab) {
-  return "//grader/hidden/" + lab + ":reference_student.so";
-}
 
 }  // namespace
 
@@ -52,7 +49,8 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
       case_memory_bytes_(case_memory_bytes),
       work_dir_(MakeWorkDir()),
       compile_cache_(work_dir_ + "/compiled"),
-      precompiled_prefixes_(root_, work_dir_) {}
+      precompiled_prefixes_(root_, work_dir_),
+      student_linker_(work_dir_ + "/link-kit") {}
 
 // The kit's side, built with the first submission (one Bazel run, not two):
 // the case launcher, the jail probe, each lab's reference and its cases.
@@ -62,14 +60,16 @@ void Grader::Prepare(const std::map<std::string, std::string>& kit) {
                                    case_memory_bytes_);
   for (const Lab& lab : labs_) {
     references_[lab.id].tests = kit.at(TestsLabel(lab.id));
-    references_[lab.id].library = kit.at(ReferenceLabel(lab.id));
+    references_[lab.id].library = kit.at(build::ReferenceLibraryLabel(lab.id));
   }
   PrepareReferences();
   prepared_ = true;
 }
 
 void Grader::EnsurePrepared() {
-  if (!prepared_) Prepare(build::BuildSubmission(root_, "", {}, KitLabels(), work_dir_).kit);
+  if (!prepared_) {
+    Prepare(build::BuildSubmission(root_, "", {}, KitLabels(), work_dir_, student_linker_).kit);
+  }
 }
 
 std::vector<std::string> Grader::KitLabels() const {
@@ -77,7 +77,7 @@ std::vector<std::string> Grader::KitLabels() const {
   std::vector<std::string> labels = {kLauncherLabel};
   for (const Lab& lab : labs_) {
     labels.push_back(TestsLabel(lab.id));
-    labels.push_back(ReferenceLabel(lab.id));
+    labels.push_back(build::ReferenceLibraryLabel(lab.id));
   }
   return labels;
 }
@@ -142,8 +142,7 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   }
   built.result.warnings = built.staged.warnings;
 
-  // Compile every complete lab in the jail, then link them in one Bazel
-  // run; each fails on its own.
+  // Compile and link every complete lab in the jail; each fails on its own.
   std::vector<std::string> complete;
   for (const stage::StagedLab& lab : built.staged.labs) {
     if (lab.complete) complete.push_back(lab.id);
@@ -153,8 +152,8 @@ Grader::Built Grader::StageAndBuild(const std::string& submission) {
   fs::create_directories(bin_dir);
   build::BuildOutcome outcome =
       build::BuildSubmission(root_, built.stage_dir, complete, KitLabels(),
-                             prepared_ ? bin_dir : work_dir_, &compile_cache_,
-                             &precompiled_prefixes_);
+                             prepared_ ? bin_dir : work_dir_, student_linker_,
+                             &compile_cache_, &precompiled_prefixes_);
   built.labs = std::move(outcome.labs);
   if (!outcome.compile_note.empty()) built.result.warnings.push_back(outcome.compile_note);
   if (!prepared_) Prepare(outcome.kit);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "grader/build/build_stage.h"
+#include "grader/build/student_link.h"
 #include "grader/catalog/lab.h"
 #include "grader/grade/reference_cache.h"
 #include "grader/judge/grade_result.h"
@@ -95,6 +96,7 @@ class Grader {
   // compiled again.
   build::CompileCache compile_cache_;
   build::PrecompiledPrefixes precompiled_prefixes_;
+  build::StudentLinker student_linker_;  // learns each lab's link with the kit's build
   run::Isolation isolation_;
   std::map<std::string, LabReference> references_;
   int submissions_graded_ = 0;
