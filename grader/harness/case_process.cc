@@ -1,6 +1,7 @@
 #include "grader/harness/case_process.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
@@ -114,18 +115,29 @@ bool DrainOutput(int fd, CaseProcess& into) {
 }
 
 void KillEveryProcessOf(uid_t user) {
-  pid_t killer = ::fork();
-  if (killer == 0) {
-    if (::setresgid(user, user, user) == 0 && ::setresuid(user, user, user) == 0) {
-      // kill(-1) reaches every process this user may signal: all of its own.
-      // A few rounds, as a fork bomb forks while it is being killed; once
-      // SIGKILL is pending a process can neither run nor fork again.
-      for (int round = 0; round < 10 && ::kill(-1, SIGKILL) == 0; ++round) {
+  // A task that shares this process's memory (no copy of it to make or to
+  // fault back in), on a stack of its own, while this one waits (vfork).
+  // So it makes raw system calls only: glibc's setresuid would change the
+  // user of this process's threads too.
+  struct Killer {
+    uid_t user;
+    static int Run(void* self) {
+      const uid_t id = static_cast<Killer*>(self)->user;
+      if (::syscall(SYS_setresgid, id, id, id) == 0 && ::syscall(SYS_setresuid, id, id, id) == 0) {
+        // kill(-1) reaches every process this user may signal: all of its
+        // own. A few rounds, as a fork bomb forks while it is being killed;
+        // once SIGKILL is pending a process can neither run nor fork again.
+        for (int round = 0; round < 10 && ::syscall(SYS_kill, -1, SIGKILL) == 0; ++round) {
+        }
       }
+      return 0;
     }
-    ::_exit(0);
-  }
-  if (killer > 0) ::waitpid(killer, nullptr, 0);
+  } killer{user};
+  // The parent stays suspended until the task exits: its stack may lie in this frame.
+  alignas(16) char stack[16 * 1024];
+  const pid_t pid = ::clone(&Killer::Run, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                            &killer);
+  if (pid > 0) ::waitpid(pid, nullptr, 0);
 }
 
 void JudgeCase(const CaseProcess& child, const std::string& token, CaseOutcome& outcome) {
