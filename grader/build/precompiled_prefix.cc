@@ -63,10 +63,12 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-std::string Unique() {
+// A folder beside the kept ones for a moment, named so that, if this
+// grader is killed meanwhile, the next removes it (grade/work_dir.h).
+fs::path Passing(const fs::path& kept, const char* prefix) {
   std::ostringstream name;
-  name << ::getpid() << "-" << std::this_thread::get_id();
-  return name.str();
+  name << prefix << ::getpid() << "." << std::this_thread::get_id() << "." << kept.filename().string();
+  return kept.parent_path() / name.str();
 }
 
 // A link where both are on one file system, a copy where not.
@@ -79,7 +81,7 @@ void LinkOrCopy(const fs::path& from, const fs::path& to, std::error_code& error
 // another grader sees the old folder or the new one, never half of one.
 void Replace(const fs::path& from, const fs::path& to) {
   std::error_code ignored;
-  const fs::path old = to.string() + ".old-" + Unique();
+  const fs::path old = Passing(to, kLeavingPrefix);
   fs::rename(to, old, ignored);
   fs::rename(from, to, ignored);
   fs::remove_all(old, ignored);
@@ -143,7 +145,7 @@ std::unique_ptr<PrecompiledPrefixes::Prefix> PrecompiledPrefixes::Make(
 
   // Keep it for the next grader; a failure here costs only that.
   const std::vector<std::string> files = HostFiles(root_, outcome.files_read);
-  const fs::path fresh = kept.string() + ".new-" + Unique();
+  const fs::path fresh = Passing(kept, kArrivingPrefix);
   fs::create_directories(fresh, error);
   std::string list;
   for (const std::string& path : files) list += path + "\n";

@@ -15,6 +15,11 @@
 
 namespace labkit::build {
 
+// The kept folder is replaced through two others, named with these and
+// the grader's pid: those a killed grader left are its to remove.
+inline constexpr const char* kArrivingPrefix = "labkit-new.";
+inline constexpr const char* kLeavingPrefix = "labkit-old.";
+
 class PrecompiledPrefixes {
  public:
   struct Prefix {

@@ -50,7 +50,11 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
       work_dir_(MakeWorkDir()),
       compile_cache_(work_dir_ + "/compiled"),
       precompiled_prefixes_(root_, work_dir_),
-      student_linker_(work_dir_ + "/link-kit") {}
+      student_linker_(work_dir_ + "/link-kit") {
+  // What a killed grader left half way through keeping a precompiled prefix.
+  RemoveAbandonedWorkDirs(root_ + "/.labkit/precompiled",
+                          {build::kArrivingPrefix, build::kLeavingPrefix});
+}
 
 // The kit's side, built with the first submission (one Bazel run, not two):
 // the case launcher, the jail probe, each lab's reference and its cases.

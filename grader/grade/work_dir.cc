@@ -13,11 +13,11 @@ namespace labkit::grade {
 
 namespace fs = std::filesystem;
 
-void RemoveAbandonedWorkDirs(const std::string& parent) {
+void RemoveAbandonedWorkDirs(const std::string& parent, const std::vector<std::string>& prefixes) {
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
     const std::string name = entry.path().filename();
-    for (const std::string prefix : {"labkit-grade.", "labkit-run."}) {
+    for (const std::string& prefix : prefixes) {
       if (name.rfind(prefix, 0) != 0) continue;
       const pid_t owner = std::atoi(name.c_str() + prefix.size());
       if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) {

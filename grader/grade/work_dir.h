@@ -4,12 +4,16 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace labkit::grade {
 
-// Folders of `parent` named "labkit-grade.PID.*" or "labkit-run.PID.*" whose
-// PID is no running process: removed, with everything in them.
-void RemoveAbandonedWorkDirs(const std::string& parent);
+// Folders of `parent` named "labkit-grade.PID.*" or "labkit-run.PID.*" (or
+// another of `prefixes`, then PID) whose PID is no running process:
+// removed, with everything in them.
+void RemoveAbandonedWorkDirs(const std::string& parent,
+                             const std::vector<std::string>& prefixes = {"labkit-grade.",
+                                                                         "labkit-run."});
 
 // A new folder "labkit-grade.<our pid>.XXXXXX" in `parent`, readable by the
 // case users (they run the binaries in it), after removing abandoned ones.

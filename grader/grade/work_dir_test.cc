@@ -56,6 +56,21 @@ TEST(MakeWorkDir, RemovesTheFoldersOfAGraderThatIsGone) {
   EXPECT_FALSE(fs::exists(run));
 }
 
+TEST(RemoveAbandonedWorkDirs, TakesOtherPrefixesWhenGivenThem) {
+  // As .labkit/precompiled holds, beside the kept folders, a replacement a
+  // killed grader left half way.
+  const std::string parent = scratch::Dir("prefixes");
+  const pid_t dead = DeadPid();
+  const std::string arriving = Abandoned(parent, "labkit-new.", dead);
+  const std::string live = Abandoned(parent, "labkit-old.", ::getpid());
+  const std::string kept = parent + "/01_socket-socket_lab";
+  fs::create_directories(kept);
+  RemoveAbandonedWorkDirs(parent, {"labkit-new.", "labkit-old."});
+  EXPECT_FALSE(fs::exists(arriving));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(kept));
+}
+
 TEST(RemoveAbandonedWorkDirs, KeepsTheFoldersOfALiveProcessAndEverythingElse) {
   const std::string parent = scratch::Dir("kept");
   const std::string ours = Abandoned(parent, "labkit-grade.", ::getpid());
