@@ -169,30 +169,33 @@ Finished RunLimited(std::vector<std::string> argv, const CompileLimits& limits,
   return finished;
 }
 
-// Why the compiler stopped, when a limit stopped it; "" otherwise.
-std::string LimitReason(const Finished& run, const CompileLimits& limits) {
+// Why `tool` ("compiler", "linker") stopped, when a limit stopped it; ""
+// otherwise.
+std::string LimitReason(const Finished& run, const CompileLimits& limits, const std::string& tool) {
   const std::string seen = run.head + run.tail;
   auto said = [&](const char* text) { return seen.find(text) != std::string::npos; };
   if (run.timed_out || said("CPU time limit exceeded")) {
-    return "compilation stopped after " + std::to_string(limits.seconds) + " s";
+    return (tool == "linker" ? "linking" : "compilation") + std::string(" stopped after ") +
+           std::to_string(limits.seconds) + " s";
   }
   if (said("out of memory") || said("memory exhausted") || said("Cannot allocate memory") ||
       said("bad_alloc")) {
-    return "the compiler ran out of memory (the limit is " +
+    return "the " + tool + " ran out of memory (the limit is " +
            std::to_string(limits.memory_bytes >> 20) + " MiB)";
   }
   if (said("File size limit exceeded") || said("File too large")) {
-    return "the compiler's output went over " + std::to_string(limits.file_bytes >> 20) + " MiB";
+    return "the " + tool + "'s output went over " + std::to_string(limits.file_bytes >> 20) + " MiB";
   }
   return "";
 }
 
 // The messages a student sees: kit-relative, and no more than the cap.
-std::string Messages(const Finished& run, const std::vector<std::string>& hidden_prefixes) {
+std::string Messages(const Finished& run, const std::vector<std::string>& hidden_prefixes,
+                     const std::string& tool) {
   std::string text = run.head;
   if (run.total > text.size()) {
     text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-    text += "[... the rest of the compiler's output (" + std::to_string(run.total) +
+    text += "[... the rest of the " + tool + "'s output (" + std::to_string(run.total) +
             " bytes in all) is not shown]\n";
   }
   // Only where a path starts: "/kit/labs/x.h", not ".../kit/x" inside another.
@@ -233,8 +236,8 @@ CompileOutcome OutcomeOf(const Finished& run, const CompileLimits& limits,
                          const std::vector<std::string>& hidden_prefixes, const std::string& tool,
                          const std::string& made, const std::string& to) {
   CompileOutcome outcome;
-  outcome.messages = Messages(run, hidden_prefixes);
-  const std::string reason = LimitReason(run, limits);
+  outcome.messages = Messages(run, hidden_prefixes, tool);
+  const std::string reason = LimitReason(run, limits, tool);
   if (!reason.empty()) {
     outcome.messages = reason + "\n" + outcome.messages;
     outcome.limit_reached = true;

@@ -127,6 +127,22 @@ TEST_F(StudentLinkerTest, AMissingFunctionFailsTheLinkWithTheLinkersWords) {
   EXPECT_FALSE(fs::exists(library));
 }
 
+TEST_F(StudentLinkerTest, ALinkOverTheOutputLimitSaysSoAndLeavesNoLibrary) {
+  StudentLinker linker(dir_ + "/keep");
+  linker.LearnFromKit(ReferenceLibraryLabel("09_demo"), exec_root_ + "/" + kOutput);
+  const fs::path object = dir_ + "/objects/demo_lab.pic.o";
+  CompileC(object, "int demo_answer(void) { return 42; }\n");
+  CompileLimits limits;
+  limits.file_bytes = 4096;  // the library is several times that
+
+  const std::string library = dir_ + "/demo_student.so";
+  const CompileOutcome linked = linker.Link("09_demo", {object}, dir_ + "/link", library, limits);
+  EXPECT_FALSE(linked.ok);
+  EXPECT_TRUE(linked.limit_reached) << linked.messages;
+  EXPECT_EQ(linked.messages.rfind("the linker's output went over", 0), 0u) << linked.messages;
+  EXPECT_FALSE(fs::exists(library));
+}
+
 TEST_F(StudentLinkerTest, ALabNotLearnedIsTheGradersMistake) {
   StudentLinker linker(dir_ + "/keep");
   EXPECT_THROW(linker.Link("09_demo", {}, dir_ + "/link", dir_ + "/x.so", {}), std::logic_error);

@@ -191,7 +191,7 @@ judge::GradeResult Grader::RunAndJudge(Built built) {
       const run::CaseInfo& info = reference.cases[c];
       graded.cases.push_back({info.name, 0, info.points, judge::CaseStatus::kNotRun,
                               graded.status == judge::LabStatus::kMissing ? "the lab's file is missing"
-                                                                          : "the lab did not compile",
+                                                                          : "the lab did not build",
                               {}, {}, -1, "", ""});
       if (graded.status == judge::LabStatus::kOk) {
         jobs.push_back({reference.tests, build->second.library, info.name, info.timeout_ms, 0});
