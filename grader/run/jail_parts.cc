@@ -76,6 +76,9 @@ std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToR
           "--setenv", harness::kOutDirVariable, kOutDirInJail,
           // Each case's names need not differ from another's (loopback.h).
           "--setenv", harness::kCaseNumberVariable, "1",
+          // Every symbol bound once, as the session's server starts: else
+          // each forked case looks libstdc++'s up again, faulting in pages.
+          "--setenv", "LD_BIND_NOW", "1",
           "--info-fd", std::to_string(kInfoFd)};
   args.insert(args.end(), rest.begin(), rest.end());
   if (session) {
