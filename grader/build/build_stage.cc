@@ -177,8 +177,8 @@ std::map<std::string, LabBuild> BuildLabs(const std::string& root, const std::st
   }
   const CompileLimits limits = LimitsFromEnvironment();
   std::vector<CompileOutcome> outcomes(jobs.size());
-  std::map<std::string, CompileOutcome> links;
-  for (const std::string& lab : lab_ids) links[lab];  // each thread writes its own lab's
+  std::map<std::string, LabBuild> labs;
+  for (const std::string& lab : lab_ids) labs[lab];  // each thread writes its own lab's
   // A lab's files, all compiled: its library.
   auto link = [&](const std::string& lab) {
     std::vector<std::string> objects;
@@ -187,14 +187,18 @@ std::map<std::string, LabBuild> BuildLabs(const std::string& root, const std::st
       if (!outcomes[i].ok) return;
       objects.push_back(jobs[i].second.object);
     }
+    LabBuild& build = labs.at(lab);
     const std::string library = out_dir + "/" + lab + kLibrarySuffix;
-    CompileOutcome& linked = links.at(lab);
-    linked = linker.Link(lab, objects, staged_dir + "/link/" + lab, library, limits);
-    if (linked.ok) {
-      fs::permissions(library, fs::perms::owner_all | fs::perms::group_read |
-                                   fs::perms::group_exec | fs::perms::others_read |
-                                   fs::perms::others_exec);
+    const CompileOutcome linked =
+        linker.Link(lab, objects, staged_dir + "/link/" + lab, library, limits);
+    build.built = linked.ok;
+    if (!linked.ok) {
+      build.errors = FirstErrors(linked.messages);
+      return;
     }
+    build.library = library;
+    fs::permissions(library, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec);
   };
   // Largest first, so that no long compile starts last while the other
   // workers sit idle.
@@ -238,17 +242,9 @@ std::map<std::string, LabBuild> BuildLabs(const std::string& root, const std::st
   }
   for (std::thread& worker : workers) worker.join();
   if (failure) std::rethrow_exception(failure);
-  std::map<std::string, LabBuild> labs;
-  for (size_t i = 0; i < jobs.size(); ++i) labs[jobs[i].first].errors += outcomes[i].messages;
-  for (const std::string& lab : lab_ids) {
-    LabBuild& build = labs[lab];
-    build.built = links[lab].ok;
-    if (build.built) {
-      build.library = out_dir + "/" + lab + kLibrarySuffix;
-      build.errors.clear();
-    } else if (build.errors.empty()) {
-      build.errors = FirstErrors(links[lab].messages);
-    }
+  // A lab that did not compile shows the messages of the files that did not.
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (!outcomes[i].ok) labs.at(jobs[i].first).errors += outcomes[i].messages;
   }
   return labs;
 }

@@ -1,7 +1,5 @@
 #include "grader/build/student_link.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
