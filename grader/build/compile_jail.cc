@@ -329,6 +329,13 @@ void CopyReadable(const fs::path& from, const fs::path& to_root, const fs::path&
                           fs::perms::others_read);
 }
 
+void LinkReadable(const fs::path& from, const fs::path& to_root, const fs::path& relative) {
+  MakeReadableDirs(to_root, relative.parent_path());
+  std::error_code not_linked;
+  fs::create_hard_link(from, to_root / relative, not_linked);
+  if (not_linked) CopyReadable(from, to_root, relative);
+}
+
 CompileLimits LimitsFromEnvironment() {
   CompileLimits limits;
   if (const char* seconds = std::getenv("LABKIT_COMPILE_SECONDS"); seconds != nullptr) {
@@ -355,10 +362,7 @@ CompileOutcome CompileInJail(const CompileJob& job, const CompileLimits& limits)
     const fs::path beside = fs::path(job.kit_path).parent_path() / kPrefixHeaderName;
     CopyReadable(job.prefix_header, kit_dir, beside);
     // Tens of megabytes: a link, not a copy, where the folders allow it.
-    const fs::path gch = fs::path(kit_dir) / (beside.string() + ".gch");
-    std::error_code not_linked;
-    fs::create_hard_link(job.prefix_header + ".gch", gch, not_linked);
-    if (not_linked) CopyReadable(job.prefix_header + ".gch", kit_dir, beside.string() + ".gch");
+    LinkReadable(job.prefix_header + ".gch", kit_dir, beside.string() + ".gch");
   }
   MakeOutputDir(out_dir);
 

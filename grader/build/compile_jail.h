@@ -79,6 +79,11 @@ void MakeReadableDirs(std::filesystem::path dir, const std::filesystem::path& re
 void CopyReadable(const std::filesystem::path& from, const std::filesystem::path& to_root,
                   const std::filesystem::path& relative);
 
+// Hard-links `from` to `to_root`/`relative` (a file the grader only reads),
+// or, across file systems, copies it as CopyReadable does.
+void LinkReadable(const std::filesystem::path& from, const std::filesystem::path& to_root,
+                  const std::filesystem::path& relative);
+
 // A link reads student input too (objects, with whatever sections `asm`
 // put in them), so it runs in the same jail, by the compiler's driver.
 struct LinkJob {

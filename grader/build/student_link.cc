@@ -26,14 +26,6 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-// `from` linked (or, across file systems, copied) to `base`/`relative`.
-void Place(const fs::path& from, const fs::path& base, const fs::path& relative) {
-  MakeReadableDirs(base, relative.parent_path());
-  std::error_code not_linked;
-  fs::create_hard_link(from, base / relative, not_linked);
-  if (not_linked) CopyReadable(from, base, relative);
-}
-
 }  // namespace
 
 std::string ReferenceLibraryLabel(const std::string& lab) {
@@ -101,14 +93,14 @@ CompileOutcome StudentLinker::Link(const std::string& lab, const std::vector<std
   job.work_dir = scratch;
   job.library = library;
   for (const std::string& input : recipe.kit_inputs) {
-    Place(fs::path(keep_dir_) / lab / input, job.kit_dir, input);
+    LinkReadable(fs::path(keep_dir_) / lab / input, job.kit_dir, input);
   }
   std::vector<std::string> student;
   for (const std::string& object : objects) {
     std::string stem = fs::path(object).stem().string();  // "socket_lab.pic"
     stem = stem.substr(0, stem.find('.'));
     const std::string seen = "labs/" + lab + "/" + stem + ".o";
-    Place(object, job.kit_dir, seen);
+    LinkReadable(object, job.kit_dir, seen);
     student.push_back(seen);
   }
   for (const std::string& arg : recipe.arguments) {
