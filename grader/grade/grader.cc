@@ -54,6 +54,10 @@ Grader::Grader(const std::string& root, std::vector<Lab> labs, int workers,
   // What a killed grader left half way through keeping a precompiled prefix.
   RemoveAbandonedWorkDirs(root_ + "/.labkit/precompiled",
                           {build::kArrivingPrefix, build::kLeavingPrefix});
+  // Its jail sessions' folders, where they are not in /tmp (MakeWorkDir's).
+  if (run::SessionFolderParent() != "/tmp") {
+    RemoveAbandonedWorkDirs(run::SessionFolderParent(), {"labkit-run."});
+  }
 }
 
 // The kit's side, built with the first submission (one Bazel run, not two):

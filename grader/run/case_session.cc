@@ -60,12 +60,8 @@ std::string CaseSession::Start(const CaseToRun& spec) {
       return e.what();
     }
   }
-  // Named after this process, as a case's folder is (jail.cc).
-  dir_ = "/tmp/labkit-run." + std::to_string(::getpid()) + ".XXXXXX";
-  if (::mkdtemp(dir_.data()) == nullptr) {
-    dir_.clear();
-    return "mkdtemp failed";
-  }
+  dir_ = MakeRunFolder(SessionFolderParent());
+  if (dir_.empty()) return "cannot make the session's folder";
   const std::string out_dir = dir_ + "/out", log = dir_ + "/jail.log";
   ::chmod(dir_.c_str(), 0711);
   int control[2] = {-1, -1}, info[2] = {-1, -1};

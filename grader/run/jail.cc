@@ -82,10 +82,8 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
     }
   }
   const std::string token = harness::RandomToken();
-  // Named after this process, like the grader's work folder, so that one
-  // left by a grader killed mid-case can be recognised and removed.
-  std::string case_dir = "/tmp/labkit-run." + std::to_string(::getpid()) + ".XXXXXX";
-  if (::mkdtemp(case_dir.data()) == nullptr) return HarnessProblem("mkdtemp failed");
+  const std::string case_dir = MakeRunFolder("/tmp");
+  if (case_dir.empty()) return HarnessProblem("cannot make the case's folder");
   // The case's user may pass through to case/ (its temp folder without a
   // jail) but may not list, rename or replace out/, where only the test
   // process writes its report once the student's processes are gone.

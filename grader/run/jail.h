@@ -56,6 +56,14 @@ struct CaseRun {
   int64_t peak_memory_bytes = -1;  // all its processes together; -1: unknown
 };
 
+// Where a jail session's folder goes ("labkit-run.<pid>.*"): /dev/shm when
+// it is a writable tmpfs, else /tmp. Each case makes and removes a few small
+// files there (its token, its report), and on a disk file system finding
+// inodes for them costs CPU time. Only the kit's processes write in it: the
+// student's files stay in the jail's own bounded /tmp. (A case run without a
+// session keeps its folder in /tmp, as the student's files are in it.)
+const std::string& SessionFolderParent();
+
 // Runs one case and judges it from the outside: the launcher's record of
 // the wait status, the harness's records ending in a per-case token, the
 // timeout, and the case's cgroup. Paths of its temp folder read as $TMP.

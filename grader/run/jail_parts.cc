@@ -3,7 +3,10 @@
 #include "grader/harness/session.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,6 +130,11 @@ pid_t JailedLauncherPid(int info_fd) {
   return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + 12);
 }
 
+std::string MakeRunFolder(const std::string& parent) {
+  std::string folder = parent + "/labkit-run." + std::to_string(::getpid()) + ".XXXXXX";
+  return ::mkdtemp(folder.data()) != nullptr ? folder : "";
+}
+
 bool WriteFile(const std::string& path, const std::string& text) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return false;
@@ -185,3 +193,20 @@ CaseRun JudgeSeenCase(const Isolation& isolation, SeenCase seen) {
 }
 
 }  // namespace labkit::run::jail_parts
+
+namespace labkit::run {
+
+const std::string& SessionFolderParent() {
+  static const std::string parent = [] {
+    struct statfs kind {};
+    struct statvfs flags {};
+    const char* shm = "/dev/shm";
+    const bool usable = ::statfs(shm, &kind) == 0 && kind.f_type == TMPFS_MAGIC &&
+                        ::statvfs(shm, &flags) == 0 && (flags.f_flag & ST_RDONLY) == 0 &&
+                        ::access(shm, W_OK | X_OK) == 0;
+    return std::string(usable ? shm : "/tmp");
+  }();
+  return parent;
+}
+
+}  // namespace labkit::run

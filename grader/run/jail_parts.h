@@ -61,6 +61,11 @@ void PlaceFds(std::initializer_list<int> fds);
 // Reads {"child-pid": N, ...} from bubblewrap's --info-fd; -1 if it never came.
 pid_t JailedLauncherPid(int info_fd);
 
+// A new folder "labkit-run.<our pid>.XXXXXX" in `parent` (named after this
+// process, like the grader's work folder, so that one left by a grader
+// killed mid-case is recognised and removed); "" if it cannot be made.
+std::string MakeRunFolder(const std::string& parent);
+
 // A new file holding `text`; false if it existed or could not be written.
 bool WriteFile(const std::string& path, const std::string& text);
 
