@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grader/files/whole_file.h"
 #include "grader/build/compile_jail.h"
 #include "grader/build/include_prefix.h"
 #include "grader/build/kit_build_error.h"
@@ -76,13 +77,6 @@ BazelRun RunBazel(const std::string& root, const std::vector<std::string>& targe
 std::string PathFromUri(const std::string& uri) {
   const std::string prefix = "file://";
   return uri.rfind(prefix, 0) == 0 ? uri.substr(prefix.size()) : uri;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The first lines of a tool's output.
@@ -222,7 +216,7 @@ std::map<std::string, LabBuild> BuildLabs(const std::string& root, const std::st
         const size_t i = order[n];
         try {
           const CompileJob& job = jobs[i].second;
-          const std::string text = ReadFile(job.source);
+          const std::string text = files::ReadWholeFileOrEmpty(job.source);
           if (auto kept = cache ? cache->Find(job.kit_path, text, job.object) : std::nullopt) {
             outcomes[i] = *kept;
           } else {

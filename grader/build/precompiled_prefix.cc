@@ -3,11 +3,11 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
 
+#include "grader/files/whole_file.h"
 #include "grader/build/compile_jail.h"
 #include "grader/build/include_prefix.h"
 
@@ -20,18 +20,9 @@ constexpr const char* kFilesName = "files";  // what the .gch was made from
 constexpr const char* kDigestName = "digest";
 const std::string kGchName = std::string(kPrefixHeaderName) + ".gch";
 
+// Unlike any file's text, so that a missing file never matches.
 std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "\x01missing";
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-bool WriteText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  return static_cast<bool>(out);
+  return files::ReadWholeFile(path).value_or("\x01missing");
 }
 
 // Not a defence against anyone (these are the kit's and the system's own
@@ -132,7 +123,7 @@ std::unique_ptr<PrecompiledPrefixes::Prefix> PrecompiledPrefixes::Make(
   }
 
   // Compile it, in the jail like any student file.
-  if (!WriteText(mine / "source.h", header_text)) return nullptr;
+  if (!files::WriteWholeFile(mine / "source.h", header_text)) return nullptr;
   CompileJob job{(mine / "source.h").string(), "labs/" + lab + "/" + kPrefixHeaderName, root_,
                  headers, (mine / "jail").string(), prefix->header + ".gch", "", true};
   const CompileOutcome outcome = CompileInJail(job, LimitsFromEnvironment());
@@ -149,9 +140,9 @@ std::unique_ptr<PrecompiledPrefixes::Prefix> PrecompiledPrefixes::Make(
   fs::create_directories(fresh, error);
   std::string list;
   for (const std::string& path : files) list += path + "\n";
-  if (!error && WriteText(fresh / kPrefixHeaderName, header_text) &&
-      WriteText(fresh / kFilesName, list) &&
-      WriteText(fresh / kDigestName, Digest(header_text, files))) {
+  if (!error && files::WriteWholeFile(fresh / kPrefixHeaderName, header_text) &&
+      files::WriteWholeFile(fresh / kFilesName, list) &&
+      files::WriteWholeFile(fresh / kDigestName, Digest(header_text, files))) {
     fs::copy_file(prefix->header + ".gch", fresh / kGchName, error);
     if (!error) Replace(fresh, kept);
   }

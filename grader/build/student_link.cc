@@ -1,8 +1,8 @@
 #include "grader/build/student_link.h"
 
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+#include "grader/files/whole_file.h"
 #include <stdexcept>
 
 namespace labkit::build {
@@ -16,14 +16,6 @@ constexpr const char* kLabelName = ":reference_student.so";
 bool IsInput(const std::string& arg) {
   return arg.rfind("bazel-out/", 0) == 0 &&
          (arg.ends_with(".o") || arg.ends_with(".a") || arg.ends_with(".lo") || arg.ends_with(".so"));
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -73,7 +65,7 @@ void StudentLinker::LearnFromKit(const std::string& label, const std::string& bu
   const size_t at = built.find("/bazel-out/");
   if (at == std::string::npos) throw std::runtime_error(built + " is not under Bazel's exec root");
   const std::string exec_root = built.substr(0, at);
-  LinkRecipe recipe = ParseLinkParams(ReadAll(built + "-2.params"), lab);
+  LinkRecipe recipe = ParseLinkParams(files::ReadWholeFileOrThrow(built + "-2.params"), lab);
   for (const std::string& input : recipe.kit_inputs) {
     CopyReadable(exec_root + "/" + input, fs::path(keep_dir_) / lab, input);
   }

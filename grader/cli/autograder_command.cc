@@ -10,10 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
@@ -24,13 +24,6 @@ namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The kit's own files: not its git history, Bazel's output or .labkit/.
 bool Skipped(const fs::path& relative) {
@@ -114,8 +107,8 @@ int MakeGradescopeAutograder(const std::string& root, const std::string& out,
   if (IsStudentRelease(root)) throw UserError("the autograder needs the instructor's kit, not the student copy");
   ZipWriter zip(target.string());
   const fs::path scripts = fs::path(root) / "grader/autograder";
-  zip.Add("setup.sh", Slurp(scripts / "setup.sh"), true);
-  zip.Add("run_autograder", Slurp(scripts / "run_autograder"), true);
+  zip.Add("setup.sh", files::ReadWholeFileOrEmpty(scripts / "setup.sh"), true);
+  zip.Add("run_autograder", files::ReadWholeFileOrEmpty(scripts / "run_autograder"), true);
   zip.Add("source/.hidden-visibility", hidden_visibility + "\n", false);
   int files = 0;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
@@ -125,7 +118,7 @@ int MakeGradescopeAutograder(const std::string& root, const std::string& out,
       continue;
     }
     if (!it->is_regular_file() || it->is_symlink()) continue;
-    zip.Add("source/" + relative.string(), Slurp(it->path()), IsExecutable(it->path()));
+    zip.Add("source/" + relative.string(), files::ReadWholeFileOrEmpty(it->path()), IsExecutable(it->path()));
     ++files;
   }
   zip.Close();
@@ -169,7 +162,7 @@ FixtureTally CheckGradescopeAutograder(const std::string& root) {
     fs::remove(autograder_root + "/results/results.json");
     const ProcessResult run = RunScript(autograder_root + "/run_autograder", autograder_root);
     const nlohmann::json results =
-        nlohmann::json::parse(Slurp(autograder_root + "/results/results.json"), nullptr, false);
+        nlohmann::json::parse(files::ReadWholeFileOrEmpty(autograder_root + "/results/results.json"), nullptr, false);
     int max_score = 0, visible = 0, later = 0;
     if (results.is_object()) {
       for (const auto& test : results.value("tests", nlohmann::json::array())) {

@@ -142,9 +142,9 @@ const std::vector<std::string>& ReleasedPaths() {
   static const std::vector<std::string> kPaths = {
       "labkit",        "WORKSPACE",      ".bazelrc",       "BUILD",        ".gitignore",
       "third_party",   "labs",           "handouts",       "grader/BUILD", "grader/lab_suite.bzl",
-      "grader/build",  "grader/catalog", "grader/cli",     "grader/grade", "grader/harness",
-      "grader/judge",  "grader/mutate",  "grader/process", "grader/report", "grader/run",
-      "grader/stage",  "grader/testing",
+      "grader/build",  "grader/catalog", "grader/cli",     "grader/files", "grader/grade",
+      "grader/harness", "grader/judge",  "grader/mutate",  "grader/process", "grader/report",
+      "grader/run",    "grader/stage",   "grader/testing",
   };
   return kPaths;
 }

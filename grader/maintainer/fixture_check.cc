@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
@@ -189,7 +190,7 @@ std::vector<std::string> ViewProblems(const std::string& class_dir, const std::s
   ProcessResult batch = RunProcess({LabkitProgram(), "grade", "--class", class_dir, "--out", book}, true);
   if (batch.exit_code != 0) problems.push_back("the class batch failed: " + batch.output);
   check("the class batch's output", batch.output, "\\x1b[2K\\r\\x1b[1A  [1/2] ok: 215/215\\x07");
-  const std::string csv = ReadText(book);
+  const std::string csv = files::ReadWholeFileOrThrow(book);
   check("the gradebook", csv, "\n\"'" + folder.substr(0, 10));
   for (size_t at = 0; (at = csv.find('\n', at)) != std::string::npos; ++at) {
     if (csv.compare(at + 1, 1, "=") == 0 || csv.compare(at + 1, 2, "\"=") == 0) {
@@ -205,7 +206,7 @@ std::vector<std::string> ViewProblems(const std::string& class_dir, const std::s
     problems.push_back("the grade exited with " + std::to_string(grade.exit_code) + ": " + grade.output);
   }
   check("the terminal report", grade.output, "\\x1b]0;owned\\x07");
-  for (const std::string& file : {json, junit, md, gradescope}) check(file, ReadText(file), "x1b]0;owned");
+  for (const std::string& file : {json, junit, md, gradescope}) check(file, files::ReadWholeFileOrThrow(file), "x1b]0;owned");
   return problems;
 }
 
@@ -230,7 +231,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 FixtureTally CheckGraderFixtures(const std::string& root) {
-  const json fixtures = json::parse(ReadText(root + "/grader/fixtures/fixtures.json"));
+  const json fixtures = json::parse(files::ReadWholeFileOrThrow(root + "/grader/fixtures/fixtures.json"));
   const std::vector<Lab> labs = LoadCatalog(root);
   const std::string absolute_root = fs::canonical(root);
   const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

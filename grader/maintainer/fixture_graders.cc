@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grader/files/whole_file.h"
 #include "grader/maintainer/fixture_submissions.h"
 #include "grader/maintainer/kit_checks.h"
 #include "grader/run/proc_table.h"
@@ -91,7 +92,7 @@ std::vector<std::string> ResumedBatchProblems(const std::string& root,
                                     gradebook}, true);
   if (again.exit_code != 0) problems.push_back("the restarted batch failed: " + again.output);
   std::map<std::string, int> rows;
-  std::istringstream lines(ReadText(gradebook));
+  std::istringstream lines(files::ReadWholeFileOrThrow(gradebook));
   std::string line;
   std::getline(lines, line);  // the header
   while (std::getline(lines, line)) {

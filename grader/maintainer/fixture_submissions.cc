@@ -3,9 +3,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "grader/files/whole_file.h"
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace labkit::cli {
@@ -40,14 +40,6 @@ archive* OpenTarGz(const std::string& path) {
 
 }  // namespace
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
   for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
     text.replace(at, from.size(), to);
@@ -64,7 +56,7 @@ std::string HostileSubmission(const std::string& root, const std::vector<Lab>& l
       fs::copy_file(root + "/solutions/" + lab.id + "/" + file, dir + "/" + lab.id + "/" + file);
     }
   }
-  std::string source = ReadText(root + "/grader/fixtures/hostile_socket_lab.cc.in");
+  std::string source = files::ReadWholeFileOrThrow(root + "/grader/fixtures/hostile_socket_lab.cc.in");
   ReplaceAll(source, "  // BEHAVIOUR", "  " + behaviour);
   ReplaceAll(source, "// TOP LEVEL\n", top_level + "\n");
   std::ofstream(dir + "/01_socket/socket_lab.cc", std::ios::trunc) << source;
@@ -84,7 +76,7 @@ std::string EscapingArchive(const std::string& root, const std::vector<Lab>& lab
       if (lab.id == kHostileLab) {
         AddEntry(out, name, "", "/etc/passwd");
       } else {
-        AddEntry(out, name, ReadText(root + "/solutions/" + lab.id + "/" + file));
+        AddEntry(out, name, files::ReadWholeFileOrThrow(root + "/solutions/" + lab.id + "/" + file));
       }
     }
   }
@@ -107,7 +99,7 @@ std::string BombArchive(const std::string& root, const std::vector<Lab>& labs,
   for (const Lab& lab : labs) {
     for (const std::string& file : lab.files) {
       AddEntry(out, "student/labs/" + lab.id + "/" + file,
-               ReadText(root + "/solutions/" + lab.id + "/" + file));
+               files::ReadWholeFileOrThrow(root + "/solutions/" + lab.id + "/" + file));
     }
   }
   const std::string zeros(1 << 20, '\0');

@@ -14,9 +14,6 @@ namespace labkit::cli {
 // The lab a hostile submission replaces; every other lab is the reference.
 inline constexpr const char* kHostileLab = "01_socket";
 
-// The whole file; throws std::runtime_error if it cannot be read.
-std::string ReadText(const std::string& path);
-
 void ReplaceAll(std::string& text, const std::string& from, const std::string& to);
 
 // The reference in `dir`, with lab 01 replaced by the hostile template, its

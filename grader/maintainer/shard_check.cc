@@ -6,10 +6,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
+#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
@@ -20,13 +19,6 @@ namespace labkit::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The gradebook's records (the header first), the rows sorted.
 std::vector<std::vector<std::string>> SortedRecords(const std::string& text) {
@@ -76,14 +68,14 @@ FixtureTally CheckShardedClass(const std::string& root) {
          first.output + second.output);
   const ProcessResult merge = Labkit({"gradebook", "merge", work + "/shard1.csv", work + "/shard2.csv",
                                       "--out", work + "/merged.csv"});
-  const auto whole_rows = SortedRecords(ReadAll(work + "/whole.csv"));
-  const auto merged_rows = SortedRecords(ReadAll(work + "/merged.csv"));
-  const bool shards_split = SortedRecords(ReadAll(work + "/shard1.csv")).size() == 3 &&
-                            SortedRecords(ReadAll(work + "/shard2.csv")).size() == 2;
+  const auto whole_rows = SortedRecords(files::ReadWholeFileOrEmpty(work + "/whole.csv"));
+  const auto merged_rows = SortedRecords(files::ReadWholeFileOrEmpty(work + "/merged.csv"));
+  const bool shards_split = SortedRecords(files::ReadWholeFileOrEmpty(work + "/shard1.csv")).size() == 3 &&
+                            SortedRecords(files::ReadWholeFileOrEmpty(work + "/shard2.csv")).size() == 2;
   report(merge.exit_code == 0 && shards_split && whole_rows.size() == 4 && merged_rows == whole_rows,
          "the merged gradebook equals the whole run's (" + std::to_string(whole_rows.size() - 1) +
              " rows, 2 + 1 in the shards)",
-         merge.output + "\nwhole:\n" + ReadAll(work + "/whole.csv") + "merged:\n" + ReadAll(work + "/merged.csv"));
+         merge.output + "\nwhole:\n" + files::ReadWholeFileOrEmpty(work + "/whole.csv") + "merged:\n" + files::ReadWholeFileOrEmpty(work + "/merged.csv"));
 
   // Bad input: one line each, exit 2, and nothing graded.
   const ProcessResult bad_shard = grade(work + "/bad.csv", "4/3");

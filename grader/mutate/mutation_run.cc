@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "grader/files/whole_file.h"
 #include "grader/build/kit_build_error.h"
 #include "grader/cli/process.h"
 #include "grader/judge/gtest_results.h"
@@ -29,13 +30,6 @@ using cli::RunProcess;
 
 constexpr int kBuildSeconds = 120;  // one compile or link
 constexpr int kSuiteSeconds = 300;  // one graded suite; each case has its own limit too
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The first line of a compiler's complaint that says what is wrong.
 std::string FirstError(const std::string& output) {
@@ -132,7 +126,7 @@ std::vector<Mutant> MutantsOf(const std::string& root, const std::string& lab,
                               const std::string& source, const std::string& only_operator) {
   const std::string path = root + "/solutions/" + lab + "/" + source;
   if (!fs::exists(path)) throw std::runtime_error("no reference solution at " + path);
-  return Mutate(Slurp(path), only_operator);
+  return Mutate(files::ReadWholeFileOrEmpty(path), only_operator);
 }
 
 std::vector<LabMutation> RunMutation(const MutationOptions& options) {
@@ -185,7 +179,7 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
   // survivors.md of each lab: a listed mutant that survives is equivalent.
   std::vector<std::map<std::string, std::string>> listed;
   for (const LabMutation& lab : labs) {
-    listed.push_back(ReadSurvivorList(Slurp(options.root + "/grader/hidden/" + lab.lab + "/survivors.md")));
+    listed.push_back(ReadSurvivorList(files::ReadWholeFileOrEmpty(options.root + "/grader/hidden/" + lab.lab + "/survivors.md")));
   }
   std::atomic<size_t> next{0};
   std::mutex report;

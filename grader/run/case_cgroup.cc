@@ -15,12 +15,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 
+#include "grader/files/whole_file.h"
 #include "grader/run/proc_table.h"
 
 namespace labkit::run {
@@ -41,13 +41,6 @@ std::string WriteFile(const std::string& path, const std::string& text) {
   std::string why = ok ? "" : path + ": " + Errno();
   ::close(fd);
   return why;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The number after `key` in a "key value" line of `text`; -1 if absent.
@@ -81,7 +74,7 @@ struct Mount {
 };
 std::map<std::string, Mount> CgroupMounts() {
   std::map<std::string, Mount> mounts;
-  std::istringstream lines(ReadFile("/proc/self/mountinfo"));
+  std::istringstream lines(files::ReadWholeFileOrEmpty("/proc/self/mountinfo"));
   for (std::string line; std::getline(lines, line);) {
     std::istringstream fields(line);
     std::string id, parent, device, root, point, word;
@@ -102,7 +95,7 @@ std::map<std::string, Mount> CgroupMounts() {
 
 // This process's own cgroup in the hierarchy of `controller` ("" for v2).
 std::string OwnCgroup(const std::string& controller) {
-  std::istringstream lines(ReadFile("/proc/self/cgroup"));
+  std::istringstream lines(files::ReadWholeFileOrEmpty("/proc/self/cgroup"));
   for (std::string line; std::getline(lines, line);) {
     size_t first = line.find(':'), second = line.find(':', first + 1);
     if (first == std::string::npos || second == std::string::npos) continue;
@@ -132,7 +125,7 @@ std::string MakeFolder(const std::string& dir) {
 std::vector<pid_t> Members(const std::vector<std::string>& paths) {
   std::set<pid_t> pids;
   for (const std::string& path : paths) {
-    std::istringstream in(ReadFile(path + "/cgroup.procs"));
+    std::istringstream in(files::ReadWholeFileOrEmpty(path + "/cgroup.procs"));
     for (pid_t pid; in >> pid;) pids.insert(pid);
   }
   return {pids.begin(), pids.end()};
@@ -178,7 +171,7 @@ CaseCgroups CaseCgroups::Probe() {
   if (auto v2 = mounts.find("cgroup2"); v2 != mounts.end()) {
     const std::string top = v2->second.point;
     std::string why;
-    if (!HasWords(ReadFile(top + "/cgroup.controllers"), {"memory", "pids"})) {
+    if (!HasWords(files::ReadWholeFileOrEmpty(top + "/cgroup.controllers"), {"memory", "pids"})) {
       why = "cgroup v2 has no memory and pids controllers here";
     } else if (why = WriteFile(top + "/cgroup.subtree_control", "+memory +pids"); why.empty()) {
       if (why = MakeFolder(top); why.empty()) {
@@ -288,8 +281,8 @@ int64_t CaseCgroup::OomKills() const {
   // v1 counts the kills in the cgroup whoever ordered them, the host's own
   // OOM killer included; with a limit this far below the host's memory,
   // the case's limit is taken to be the cause.
-  return version_ == 2 ? Field(ReadFile(paths_[0] + "/memory.events"), "oom")
-                       : Field(ReadFile(paths_[0] + "/memory.oom_control"), "oom_kill");
+  return version_ == 2 ? Field(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.events"), "oom")
+                       : Field(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.oom_control"), "oom_kill");
 }
 
 CgroupUsage CaseCgroup::Usage() const {
@@ -303,15 +296,15 @@ CgroupUsage CaseCgroup::Usage() const {
     if (peak_fd_ >= 0 && ::pread(peak_fd_, buffer, sizeof buffer - 1, 0) > 0) {
       peak = buffer;
     } else if (peak_fd_ < 0) {
-      peak = ReadFile(paths_[0] + "/memory.peak");
+      peak = files::ReadWholeFileOrEmpty(paths_[0] + "/memory.peak");
     }
     usage.peak_memory_bytes = peak.empty() ? -1 : std::atoll(peak.c_str());
   } else {
     // Both watermarks: memsw may reach the limit first, and either can lag
     // behind the kills for a while on a busy machine.
     usage.peak_memory_bytes =
-        std::max(std::atoll(ReadFile(paths_[0] + "/memory.max_usage_in_bytes").c_str()),
-                 std::atoll(ReadFile(paths_[0] + "/memory.memsw.max_usage_in_bytes").c_str()));
+        std::max(std::atoll(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.max_usage_in_bytes").c_str()),
+                 std::atoll(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.memsw.max_usage_in_bytes").c_str()));
   }
   return usage;
 }

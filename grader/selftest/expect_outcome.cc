@@ -16,11 +16,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
+#include "grader/files/whole_file.h"
 #include "grader/judge/gtest_results.h"
 
 namespace {
@@ -39,13 +38,6 @@ int RunQuietly(const std::string& binary, const std::string& json, const std::st
   int status = 0;
   ::waitpid(pid, &status, 0);
   return status;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -78,7 +70,7 @@ int main(int argc, char** argv) {
   try {
     cases = labkit::judge::ReadGtestJson(json);
   } catch (const std::exception& e) {
-    std::cout << e.what() << "\n" << Slurp(log);
+    std::cout << e.what() << "\n" << labkit::files::ReadWholeFileOrEmpty(log);
     return 1;
   }
 
@@ -106,7 +98,7 @@ int main(int argc, char** argv) {
   }
   if (!ok) {
     if (expect == "loss") std::cout << "this mutant loses no points: the tests miss its bug\n";
-    std::cout << "---- output of the test binary ----\n" << Slurp(log);
+    std::cout << "---- output of the test binary ----\n" << labkit::files::ReadWholeFileOrEmpty(log);
   }
   return ok ? 0 : 1;
 }

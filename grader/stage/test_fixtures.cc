@@ -3,13 +3,13 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "grader/files/whole_file.h"
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 
 namespace labkit::stage::testing {
@@ -24,11 +24,7 @@ void WriteFile(const std::string& path, const std::string& contents) {
 }
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable " + path + ">";
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
+  return files::ReadWholeFile(path).value_or("<unreadable " + path + ">");
 }
 
 std::vector<std::string> ListTree(const std::string& root) {
