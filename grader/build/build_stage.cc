@@ -18,11 +18,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "grader/files/whole_file.h"
 #include "grader/build/compile_jail.h"
 #include "grader/build/include_prefix.h"
 #include "grader/build/kit_build_error.h"
 #include "grader/build/student_link.h"
+#include "grader/files/whole_file.h"
 #include "grader/process/spawn.h"
 
 namespace labkit::build {

@@ -7,9 +7,9 @@
 #include <sstream>
 #include <thread>
 
-#include "grader/files/whole_file.h"
 #include "grader/build/compile_jail.h"
 #include "grader/build/include_prefix.h"
+#include "grader/files/whole_file.h"
 
 namespace labkit::build {
 namespace {

@@ -13,11 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
 #include "grader/cli/release.h"
+#include "grader/files/whole_file.h"
 #include "grader/report/report.h"
 
 namespace labkit::cli {

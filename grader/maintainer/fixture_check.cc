@@ -15,10 +15,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
+#include "grader/files/whole_file.h"
 #include "grader/grade/grader.h"
 #include "grader/maintainer/fixture_graders.h"
 #include "grader/maintainer/fixture_secrets.h"
@@ -206,7 +206,9 @@ std::vector<std::string> ViewProblems(const std::string& class_dir, const std::s
     problems.push_back("the grade exited with " + std::to_string(grade.exit_code) + ": " + grade.output);
   }
   check("the terminal report", grade.output, "\\x1b]0;owned\\x07");
-  for (const std::string& file : {json, junit, md, gradescope}) check(file, files::ReadWholeFileOrThrow(file), "x1b]0;owned");
+  for (const std::string& file : {json, junit, md, gradescope}) {
+    check(file, files::ReadWholeFileOrThrow(file), "x1b]0;owned");
+  }
   return problems;
 }
 
@@ -231,7 +233,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 FixtureTally CheckGraderFixtures(const std::string& root) {
-  const json fixtures = json::parse(files::ReadWholeFileOrThrow(root + "/grader/fixtures/fixtures.json"));
+  const json fixtures =
+      json::parse(files::ReadWholeFileOrThrow(root + "/grader/fixtures/fixtures.json"));
   const std::vector<Lab> labs = LoadCatalog(root);
   const std::string absolute_root = fs::canonical(root);
   const int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <iostream>
 
-#include "grader/files/whole_file.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
 #include "grader/cli/process.h"
+#include "grader/files/whole_file.h"
 #include "grader/maintainer/kit_checks.h"
 #include "grader/report/gradebook.h"
 
@@ -68,14 +68,18 @@ FixtureTally CheckShardedClass(const std::string& root) {
          first.output + second.output);
   const ProcessResult merge = Labkit({"gradebook", "merge", work + "/shard1.csv", work + "/shard2.csv",
                                       "--out", work + "/merged.csv"});
-  const auto whole_rows = SortedRecords(files::ReadWholeFileOrEmpty(work + "/whole.csv"));
-  const auto merged_rows = SortedRecords(files::ReadWholeFileOrEmpty(work + "/merged.csv"));
-  const bool shards_split = SortedRecords(files::ReadWholeFileOrEmpty(work + "/shard1.csv")).size() == 3 &&
-                            SortedRecords(files::ReadWholeFileOrEmpty(work + "/shard2.csv")).size() == 2;
+  const std::string whole_csv = files::ReadWholeFileOrEmpty(work + "/whole.csv");
+  const std::string merged_csv = files::ReadWholeFileOrEmpty(work + "/merged.csv");
+  const auto whole_rows = SortedRecords(whole_csv);
+  const auto merged_rows = SortedRecords(merged_csv);
+  const auto rows_of = [&](const char* shard) {
+    return SortedRecords(files::ReadWholeFileOrEmpty(work + shard)).size();
+  };
+  const bool shards_split = rows_of("/shard1.csv") == 3 && rows_of("/shard2.csv") == 2;
   report(merge.exit_code == 0 && shards_split && whole_rows.size() == 4 && merged_rows == whole_rows,
          "the merged gradebook equals the whole run's (" + std::to_string(whole_rows.size() - 1) +
              " rows, 2 + 1 in the shards)",
-         merge.output + "\nwhole:\n" + files::ReadWholeFileOrEmpty(work + "/whole.csv") + "merged:\n" + files::ReadWholeFileOrEmpty(work + "/merged.csv"));
+         merge.output + "\nwhole:\n" + whole_csv + "merged:\n" + merged_csv);
 
   // Bad input: one line each, exit 2, and nothing graded.
   const ProcessResult bad_shard = grade(work + "/bad.csv", "4/3");

@@ -13,9 +13,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "grader/files/whole_file.h"
 #include "grader/build/kit_build_error.h"
 #include "grader/cli/process.h"
+#include "grader/files/whole_file.h"
 #include "grader/judge/gtest_results.h"
 #include "grader/mutate/build_recipe.h"
 #include "grader/mutate/survivor_list.h"
@@ -179,7 +179,8 @@ std::vector<LabMutation> RunMutation(const MutationOptions& options) {
   // survivors.md of each lab: a listed mutant that survives is equivalent.
   std::vector<std::map<std::string, std::string>> listed;
   for (const LabMutation& lab : labs) {
-    listed.push_back(ReadSurvivorList(files::ReadWholeFileOrEmpty(options.root + "/grader/hidden/" + lab.lab + "/survivors.md")));
+    const std::string survivors = options.root + "/grader/hidden/" + lab.lab + "/survivors.md";
+    listed.push_back(ReadSurvivorList(files::ReadWholeFileOrEmpty(survivors)));
   }
   std::atomic<size_t> next{0};
   std::mutex report;

@@ -281,8 +281,10 @@ int64_t CaseCgroup::OomKills() const {
   // v1 counts the kills in the cgroup whoever ordered them, the host's own
   // OOM killer included; with a limit this far below the host's memory,
   // the case's limit is taken to be the cause.
-  return version_ == 2 ? Field(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.events"), "oom")
-                       : Field(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.oom_control"), "oom_kill");
+  const std::string& cgroup = paths_[0];
+  return version_ == 2
+             ? Field(files::ReadWholeFileOrEmpty(cgroup + "/memory.events"), "oom")
+             : Field(files::ReadWholeFileOrEmpty(cgroup + "/memory.oom_control"), "oom_kill");
 }
 
 CgroupUsage CaseCgroup::Usage() const {
@@ -302,9 +304,11 @@ CgroupUsage CaseCgroup::Usage() const {
   } else {
     // Both watermarks: memsw may reach the limit first, and either can lag
     // behind the kills for a while on a busy machine.
+    const auto bytes = [&](const char* file) {
+      return std::atoll(files::ReadWholeFileOrEmpty(paths_[0] + file).c_str());
+    };
     usage.peak_memory_bytes =
-        std::max(std::atoll(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.max_usage_in_bytes").c_str()),
-                 std::atoll(files::ReadWholeFileOrEmpty(paths_[0] + "/memory.memsw.max_usage_in_bytes").c_str()));
+        std::max(bytes("/memory.max_usage_in_bytes"), bytes("/memory.memsw.max_usage_in_bytes"));
   }
   return usage;
 }
