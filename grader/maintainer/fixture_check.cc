@@ -10,7 +10,6 @@
 #include <future>
 #include <iostream>
 #include <optional>
-#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -41,20 +40,6 @@ int LeftoverProcesses(const run::Isolation& isolation) {
   int count = 0;
   for (uid_t user : isolation.users ? isolation.users->users() : std::vector<uid_t>{}) {
     count += static_cast<int>(run::ProcessTable(user).size());
-  }
-  return count;
-}
-
-// Case and session folders of this process that outlived grading: each is
-// removed when its case or session ends.
-int LeftoverRunFolders() {
-  const std::string mine = "labkit-run." + std::to_string(::getpid()) + ".";
-  int count = 0;
-  for (const std::string& parent : std::set<std::string>{"/tmp", run::SessionFolderParent()}) {
-    std::error_code error;
-    for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
-      count += entry.path().filename().string().rfind(mine, 0) == 0 ? 1 : 0;
-    }
   }
   return count;
 }
@@ -362,7 +347,7 @@ FixtureTally CheckGraderFixtures(const std::string& root) {
     if (int left = LeftoverProcesses(grading.isolation()); left > 0) {
       problems.push_back(std::to_string(left) + " process(es) of the case users outlived grading");
     }
-    if (int left = LeftoverRunFolders(); left > 0) {
+    if (int left = run::RunFoldersOf(::getpid()); left > 0) {
       problems.push_back(std::to_string(left) + " case or session folder(s) outlived grading");
     }
     Tell(name, seconds, problems, tally);

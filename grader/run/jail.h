@@ -8,6 +8,8 @@
 // case_cgroup.h): none touches another's cases.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -63,6 +65,11 @@ struct CaseRun {
 // student's files stay in the jail's own bounded /tmp. (A case run without a
 // session keeps its folder in /tmp, as the student's files are in it.)
 const std::string& SessionFolderParent();
+
+// How many case and session folders of `pid` ("labkit-run.<pid>.*") there are
+// in /tmp and SessionFolderParent(): each is removed when its case or session
+// ends, so none should outlive a grade.
+int RunFoldersOf(pid_t pid);
 
 // Runs one case and judges it from the outside: the launcher's record of
 // the wait status, the harness's records ending in a per-case token, the

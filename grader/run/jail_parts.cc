@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <set>
 #include <poll.h>
 
 namespace labkit::run::jail_parts {
@@ -207,6 +209,18 @@ const std::string& SessionFolderParent() {
     return std::string(usable ? shm : "/tmp");
   }();
   return parent;
+}
+
+int RunFoldersOf(pid_t pid) {
+  const std::string prefix = "labkit-run." + std::to_string(pid) + ".";
+  int count = 0;
+  for (const std::string& parent : std::set<std::string>{"/tmp", SessionFolderParent()}) {
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(parent, error)) {
+      count += entry.path().filename().string().rfind(prefix, 0) == 0 ? 1 : 0;
+    }
+  }
+  return count;
 }
 
 }  // namespace labkit::run

@@ -9,7 +9,6 @@
 #include <linux/magic.h>
 
 #include <filesystem>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -41,19 +40,6 @@ class RunStageTest : public ::testing::Test {
 
   static std::vector<harness::CaseOutcome> Run(const std::string& library) {
     return RunCases(*isolation_, Absolute(kSuite), Absolute(library), *cases_, 2);
-  }
-
-  // This process's case and session folders ("labkit-run.<pid>.*").
-  static int RunFoldersLeft() {
-    const std::string mine = "labkit-run." + std::to_string(::getpid()) + ".";
-    int count = 0;
-    for (const std::string& parent : std::set<std::string>{"/tmp", SessionFolderParent()}) {
-      std::error_code error;
-      for (const fs::directory_entry& entry : fs::directory_iterator(parent, error)) {
-        count += entry.path().filename().string().rfind(mine, 0) == 0 ? 1 : 0;
-      }
-    }
-    return count;
   }
 
   static Isolation* isolation_;
@@ -92,7 +78,7 @@ TEST_F(RunStageTest, TheSkeletonFailsEveryCase) {
 
 TEST_F(RunStageTest, LeavesNoCaseOrSessionFolderBehind) {
   Run(kReference);
-  EXPECT_EQ(RunFoldersLeft(), 0);
+  EXPECT_EQ(RunFoldersOf(::getpid()), 0);
 }
 
 // Not /dev/shm unless it is a RAM file system: the folders' files are made
