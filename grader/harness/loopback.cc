@@ -73,13 +73,15 @@ socklen_t MakeInetAddress(const std::string& ip, uint16_t port, sockaddr_storage
 uint16_t UnusedPort(const std::string& ip) {
   sockaddr_storage address;
   socklen_t length = MakeInetAddress(ip, 0, address);
-  int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
-    throw std::runtime_error("cannot bind a probe socket on " + ip);
+  while (true) {
+    int fd = ::socket(address.ss_family, SOCK_STREAM, 0);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0) {
+      throw std::runtime_error("cannot bind a probe socket on " + ip);
+    }
+    uint16_t port = LocalPort(fd);
+    ::close(fd);
+    if ((port >> 8) != (port & 0xff)) return port;
   }
-  uint16_t port = LocalPort(fd);
-  ::close(fd);
-  return port;
 }
 
 int IntOption(int fd, int level, int option) {

@@ -20,7 +20,9 @@ std::string PeerAddress(int fd);
 // The port of an AF_INET/AF_INET6 socket's local address, in host order.
 uint16_t LocalPort(int fd);
 // A port on `ip` (numeric, v4 or v6) that was free a moment ago: bound with
-// port 0, read back, and closed. Nothing listens there.
+// port 0, read back, and closed. Nothing listens there. Its two bytes
+// differ, so a port written without htons() always shows as another one
+// (in a grader's jail the kernel hands out no other kind: reserved_ports.h).
 uint16_t UnusedPort(const std::string& ip);
 // Fills a sockaddr_in or sockaddr_in6 from a numeric address; returns its length.
 socklen_t MakeInetAddress(const std::string& ip, uint16_t port, sockaddr_storage& out);

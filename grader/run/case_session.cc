@@ -15,6 +15,7 @@
 
 #include "grader/harness/session.h"
 #include "grader/run/jail_parts.h"
+#include "grader/run/reserved_ports.h"
 
 namespace labkit::run {
 
@@ -97,9 +98,13 @@ std::string CaseSession::Start(const CaseToRun& spec) {
   binary_ = spec.binary;
   library_ = spec.library;
   slot_ = spec.slot;
-  if (launcher_ > 0) return "";
-  const std::string why = pid < 0 ? "could not prepare the session's folder or start it"
-                                  : "the jail did not start (" + FirstLine(log) + ")";
+  // The server waits for the first request: no case runs before this.
+  const bool reserved = launcher_ > 0 && ReserveEqualBytePorts(launcher_);
+  if (reserved) return "";
+  const std::string why = pid < 0         ? "could not prepare the session's folder or start it"
+                          : launcher_ > 0 ? "cannot keep equal-byte ports out of the jail's "
+                                            "automatic assignment (reserved_ports.h)"
+                                          : "the jail did not start (" + FirstLine(log) + ")";
   End();
   return why;
 }

@@ -22,6 +22,7 @@
 
 #include "grader/run/case_session.h"
 #include "grader/run/jail_parts.h"
+#include "grader/run/reserved_ports.h"
 
 namespace labkit::run {
 
@@ -34,13 +35,13 @@ namespace {
 // the test process starts the student process as the case's user.
 [[noreturn]] void StartCase(const Isolation& isolation, const CaseToRun& spec,
                             const std::string& case_dir, const std::string& out_dir,
-                            int output_fd, int status_fd, int info_fd) {
+                            int output_fd, int status_fd, int info_fd, int block_fd) {
   ::setpgid(0, 0);
   int devnull = ::open("/dev/null", O_RDONLY);
   ::dup2(devnull, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
-  PlaceFds({status_fd, info_fd});
+  PlaceFds({status_fd, info_fd, block_fd});
   const std::string user = CaseUser(isolation, spec);
   std::vector<std::string> args;
   if (isolation.jailed) {
@@ -56,6 +57,7 @@ namespace {
     if (!user.empty()) ::setenv(harness::kStudentUserVariable, user.c_str(), 1);
     if (::chdir(case_dir.c_str()) != 0) ::_exit(126);
     ::close(kInfoFd);
+    ::close(kBlockFd);
     args = {isolation.launcher};
   }
   for (std::string& arg : LauncherArguments(isolation.jailed ? "/labkit/suite" : spec.binary)) {
@@ -92,8 +94,8 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   bool ready = ::mkdir((case_dir + "/case").c_str(), 0777) == 0 &&
                ::chmod((case_dir + "/case").c_str(), 0777) == 0 &&
                ::mkdir(out_dir.c_str(), 0700) == 0 && WriteFile(out_dir + "/token", token + "\n");
-  int output[2], status[2], info[2];
-  for (int* pipe : {output, status, info}) {
+  int output[2], status[2], info[2], block[2];
+  for (int* pipe : {output, status, info, block}) {
     if (::pipe2(pipe, O_CLOEXEC) != 0) ready = false;
   }
   const auto started = std::chrono::steady_clock::now();
@@ -101,20 +103,25 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   if (pid == 0) {
     // In before anything of the case runs: all it starts is counted.
     if (cgroup && !cgroup->Join()) ::_exit(kCannotJoinCgroup);
-    StartCase(isolation, spec, case_dir, out_dir, output[1], status[1], info[1]);
+    StartCase(isolation, spec, case_dir, out_dir, output[1], status[1], info[1], block[0]);
   }
-  for (int fd : {output[1], status[1], info[1]}) ::close(fd);
+  for (int fd : {output[1], status[1], info[1], block[0]}) ::close(fd);
   harness::CaseProcess process;
+  bool reserved = true;
   if (pid > 0) {
     ::setpgid(pid, pid);
     // bubblewrap names the first process inside; killing that one ends the
     // whole pid namespace before the jail exits.
     pid_t launcher = isolation.jailed ? JailedLauncherPid(info[0]) : -1;
+    // As root the jail waits on kBlockFd until its network is set up.
+    if (isolation.jailed && IsRoot()) reserved = launcher > 0 && ReserveEqualBytePorts(launcher);
+    if (!reserved || ::write(block[1], "1", 1) != 1) ::kill(-pid, SIGKILL);
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
     process = harness::Supervise(pid, -1, output[0], spec.timeout_ms + kStartupMarginMs, launcher);
   }
   const auto ran = std::chrono::steady_clock::now() - started;
   ::close(info[0]);
+  ::close(block[1]);
   // The launcher's line is the case's true wait status; the jail's own exit
   // status only tells that the launcher ended (or was killed on a timeout).
   char buffer[32] = {};
@@ -131,6 +138,9 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
   if (pid < 0) return HarnessProblem("could not prepare the case's folder or start it");
+  if (!reserved) {
+    return HarnessProblem("cannot keep equal-byte ports out of the jail's automatic assignment");
+  }
 
   SeenCase seen;
   seen.process = std::move(process);
@@ -172,8 +182,10 @@ std::string ProbeJail(Isolation& isolation) {
   if (pid > 0) ::waitpid(pid, &status, 0);
   if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 2) {
     isolation.jailed = true;
-    return "bubblewrap jail: loopback-only network, own pid namespace, read-only /usr, "
-           "the kit's /etc, empty /tmp, the student's code in a process of its own";
+    return std::string("bubblewrap jail: loopback-only network") +
+           (IsRoot() ? " (no equal-byte port assigned automatically)" : "") +
+           ", own pid namespace, read-only /usr, the kit's /etc, empty /tmp, the student's "
+           "code in a process of its own";
   }
   std::string first_line;
   if (said >= 0) {

@@ -88,6 +88,8 @@ std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToR
   args.insert(args.end(), rest.begin(), rest.end());
   if (session) {
     args.insert(args.end(), {"--setenv", harness::session::kFdVariable, std::to_string(kSessionFd)});
+  } else if (IsRoot() && !spec.binary.empty()) {
+    args.insert(args.end(), {"--block-fd", std::to_string(kBlockFd)});
   }
   if (!spec.binary.empty()) {
     args.insert(args.end(), {"--ro-bind", spec.binary, "/labkit/suite", "--ro-bind", spec.library,

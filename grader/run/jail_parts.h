@@ -32,8 +32,11 @@ inline constexpr int kProcesses = 64;  // per case user (RLIMIT_NPROC)
 inline constexpr int kCaseTasks = kProcesses + 16;
 inline constexpr int kCannotJoinCgroup = 125;  // exit status: the kernel refused the move
 inline constexpr size_t kReportCap = 1024 * 1024;
-// Inside the jail the fds are always these numbers.
-inline constexpr int kStatusFd = 3, kInfoFd = 4, kSessionFd = 5;
+// Inside the jail the fds are always these numbers. A session's server
+// gets its control socket as 5; a single case's jail (as root) instead
+// waits for a byte on 5 before it starts the launcher (bubblewrap's
+// --block-fd), so that the grader can set up its network first.
+inline constexpr int kStatusFd = 3, kInfoFd = 4, kSessionFd = 5, kBlockFd = 5;
 
 bool IsRoot();
 
@@ -43,7 +46,8 @@ std::string CaseUser(const Isolation& isolation, const CaseToRun& spec);
 
 // bubblewrap's arguments up to and including the launcher's path. `spec`
 // and `out_dir` are empty for the probe, which only starts the jail. A
-// session's suite serves cases on kSessionFd instead of running one.
+// session's suite serves cases on kSessionFd instead of running one; a
+// single case's jail, as root, waits on kBlockFd.
 std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToRun& spec,
                                        const std::string& out_dir, const std::string& user,
                                        bool session = false);

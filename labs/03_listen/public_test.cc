@@ -31,7 +31,7 @@ TEST(Listen, LoopbackWithPortZeroTakesAClient) {
 
 TEST(Listen, PutsTheChosenPortInNetworkByteOrder) {
   RunCase({.points = 1}, [](Script& s) {
-    uint16_t port = UnusedPortWithDistinctBytes("127.0.0.1");
+    uint16_t port = harness::UnusedPort("127.0.0.1");
     s.Note("found a free port: " + std::to_string(port));
     std::string call = "ListenInet(\"127.0.0.1\", " + std::to_string(port) + ", 4)";
     int server = s.ExpectOk(call, [&] { return ListenInet("127.0.0.1", port, 4); });

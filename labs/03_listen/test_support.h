@@ -141,14 +141,4 @@ void ExpectRestartOnTheSamePort(harness::Script& s, const std::string& ip, const
   ExpectConnect(s, ip, port, "the restarted server should take new clients");
 }
 
-// A free port whose two bytes differ, so that a port written without
-// htons() always shows up as a different number.
-inline uint16_t UnusedPortWithDistinctBytes(const std::string& ip) {
-  uint16_t port;
-  do {
-    port = harness::UnusedPort(ip);
-  } while ((port >> 8) == (port & 0xff));
-  return port;
-}
-
 }  // namespace labkit::lab03
