@@ -13,6 +13,9 @@ enum ExitCode {
   kExitMissingPackages = 3,
   kExitBuildFailed = 4,                // the kit's own targets did not build
   kExitStudentCodeDoesNotCompile = 5,  // check, hint, run: the student's lab code
+  // Not the command's mistake: the kit is missing a file, a work folder or a
+  // case user cannot be had, the reference fails a case on this machine.
+  kExitInternal = 6,
 };
 
 }  // namespace labkit::cli

@@ -67,6 +67,10 @@ expect 4 "test" "4 the kit did not build" test
 export FAKE_BAZEL_SAYS="$compiler_error"
 expect 5 "check" "5 your code does not compile" check 01
 expect 5 "hint" "5 your code does not compile" hint 01
+# 6: the kit or this machine failed, not the command: this kit has no lab
+# files for a release to copy
+expect 6 "release" "6 the kit or this machine failed" release "$work/release"
+test -e "$work/release" && { echo "FAIL: a failed release left $work/release"; failures=$((failures + 1)); }
 # 1: not there yet (no lab builds here, so none is done)
 expect 1 "status" "1 a lab not done yet" status
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "grader/cli/commands.h"
@@ -177,7 +178,13 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   for (const Lab& lab : labs) lab_ids.push_back(lab.id);
   // The gradebook and the feedback may be kept in the class's folder.
   const ClassListing listing = ListClass(options.class_dir, {options.out, options.feedback_dir});
-  report::Gradebook gradebook = report::Gradebook::Open(options.out, lab_ids);
+  std::optional<report::Gradebook> opened;
+  try {
+    opened.emplace(report::Gradebook::Open(options.out, lab_ids));
+  } catch (const std::runtime_error& e) {
+    throw UserError(e.what());  // the file the user named: in use, not a gradebook, unwritable
+  }
+  report::Gradebook& gradebook = *opened;
 
   // This shard's part of the class, in name order, less the rows done.
   std::vector<const ClassSubmission*> mine, todo;
@@ -205,7 +212,12 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
     std::cout << "Gradebook: " << options.out << "\n";
     return kExitOk;
   }
-  if (!options.feedback_dir.empty()) fs::create_directories(options.feedback_dir);
+  std::error_code no_folder;
+  if (!options.feedback_dir.empty() && !fs::create_directories(options.feedback_dir, no_folder) &&
+      no_folder) {
+    throw UserError("cannot make the feedback folder " + options.feedback_dir + ": " +
+                    no_folder.message());
+  }
 
   // Canvas's file groups become folders; every submission is then a path.
   // Named like the grader's work folders, so that the next grader removes it

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 1 tests failed or points lost, 2 bad usage or input, 3 missing "
              "packages, 4 the kit did not build, 5 your lab code does not compile (check, hint, "
-             "run).\nRun './labkit COMMAND --help' for one command's options.\n");
+             "run), 6 the kit or this machine failed (not the command).\nRun './labkit COMMAND --help' for one command's options.\n");
 
   CLI::App* list = app.add_subcommand("list", "List the labs and their handouts.");
 
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   bool check_all = false;
   check->add_flag("--all", check_all, "Show the transcript of every failing case, not only the first.");
   check->footer("Exit codes: 0 all pass, 1 cases fail, 2 bad usage, 4 the kit did not build, "
-                "5 your code does not compile.");
+                "5 your code does not compile, 6 the kit or this machine failed.");
 
   std::string hint_lab;
   bool hint_reset = false;
@@ -50,13 +50,15 @@ int main(int argc, char** argv) {
   hint->add_option("LAB", hint_lab, "The lab (01, socket, ...). Default: the current lab.");
   hint->add_flag("--reset", hint_reset, "Start again from the first hint.");
   hint->footer("Exit codes: 0 no public case fails, 1 a hint shown (a case fails), 2 bad usage, "
-               "4 the kit did not build, 5 your code does not compile.");
+               "4 the kit did not build, 5 your code does not compile, 6 the kit or this machine "
+               "failed.");
 
   std::string watch_lab;
   CLI::App* watch = app.add_subcommand(
       "watch", "Check a lab, then check it again each time you save its file (Ctrl-C stops).");
   watch->add_option("LAB", watch_lab, "The lab (01, socket, ...). Default: the current lab.");
-  watch->footer("Exit codes: 2 bad usage (an unknown lab); otherwise it runs until Ctrl-C.");
+  watch->footer("Exit codes: 2 bad usage (an unknown lab), 6 the kit or this machine failed; "
+                "otherwise it runs until Ctrl-C.");
 
   bool run_list = false;
   CLI::App* run = app.add_subcommand(
@@ -67,13 +69,13 @@ int main(int argc, char** argv) {
   run->prefix_command();
   run->footer("Example: ./labkit run 06 echo-server --port 0\n"
               "Exit codes: 2 bad usage (an unknown lab or program), 4 the kit did not build, "
-              "5 your code does not compile; once started, the program's own (0 ok, 1 a lab "
+              "5 your code does not compile, 6 the kit or this machine failed; once started, the program's own (0 ok, 1 a lab "
               "function failed, 2 bad arguments, 130 Ctrl-C).");
 
   CLI::App* status = app.add_subcommand(
       "status", "Your progress: every lab's public tests, summed up, and what to do next.");
   status->footer("Exit codes: 0 every lab done, 1 a lab not done yet (failing, not compiling "
-                 "or not started).");
+                 "or not started), 6 the kit or this machine failed.");
 
   int runs = 1;
   CLI::App* test = app.add_subcommand(
@@ -94,7 +96,8 @@ int main(int argc, char** argv) {
   test->add_flag("--shards-only", shards_only,
                  "Only grade a small class whole and in two shards, and check the merged "
                  "gradebook equals the whole one.");
-  test->footer("Exit codes: 0 every check passes, 1 a check fails, 4 the kit did not build.");
+  test->footer("Exit codes: 0 every check passes, 1 a check fails, 4 the kit did not build, 6 the "
+               "kit or this machine failed.");
 
   GradeOptions grading;
   CLI::App* grade = app.add_subcommand(
@@ -139,7 +142,8 @@ int main(int argc, char** argv) {
   grade->add_option("--jobs", grading.jobs, "Cases run at once (default: one per core).")
       ->check(CLI::Range(1, 256));
   grade->footer("Exit codes: 0 full marks (with --class: the batch finished), 1 points lost, "
-                "2 bad input (a missing submission or OUT folder, a bad --shard), 4 the kit did not build.");
+                "2 bad input (a missing submission or OUT folder, a bad --shard), 4 the kit did not build, "
+                "6 the kit or this machine failed.");
 
   std::vector<std::string> merge_inputs;
   std::string merge_out;
@@ -154,7 +158,7 @@ int main(int argc, char** argv) {
   merge->add_option("--out", merge_out, "The merged gradebook to write (refused if it exists).")->required();
   merge->add_flag("--force", merge_force, "Replace --out if it exists.");
   merge->footer("Exit codes: 0 merged, 2 bad input (an unreadable input, other columns, a torn row, "
-                "an existing --out without --force, no folder for --out).");
+                "an existing --out without --force, no folder for --out), 6 this machine failed.");
 
   int bench_runs = 5, bench_class = 10;
   bool bench_expunge = false;
@@ -173,7 +177,8 @@ int main(int argc, char** argv) {
                  "one commit: the labs, handouts, public tests and CLI; no solutions, hidden "
                  "tests, mutants, alternatives, samples or fixtures.");
   release->add_option("OUT", release_out, "The new folder (it must not exist yet).")->required();
-  release->footer("Exit codes: 0 written, 2 bad OUT (exists, or its parent does not).");
+  release->footer("Exit codes: 0 written, 2 bad OUT (exists, or its parent does not), 6 the kit "
+                  "or this machine failed.");
 
   std::string autograder_out, autograder_visibility = "after_published";
   CLI::App* autograder = app.add_subcommand(
@@ -188,7 +193,8 @@ int main(int argc, char** argv) {
                          "When students see the hidden cases; public ones are always visible.")
       ->check(CLI::IsMember({"visible", "hidden", "after_due_date", "after_published"}))
       ->default_val("after_published");
-  gradescope->footer("Exit codes: 0 written, 2 bad OUT (not .zip, exists, or no parent folder).");
+  gradescope->footer("Exit codes: 0 written, 2 bad OUT (not .zip, exists, or no parent folder), 6 "
+                     "the kit or this machine failed.");
 
   MutateOptions mutating;
   CLI::App* mutate = app.add_subcommand(
@@ -206,7 +212,7 @@ int main(int argc, char** argv) {
   mutate->add_flag("--list", mutating.list, "Only list the mutants; build and run nothing.");
   mutate->add_flag("--keep", mutating.keep, "Keep each mutant's folder (sources, libraries).");
   mutate->footer("Exit codes: 0 every lab at its goal, 1 a lab below it, 2 bad usage, 4 the kit "
-                 "did not build.");
+                 "did not build, 6 the kit or this machine failed.");
 
   // CLI11 would only say "A subcommand is required" for a misspelt one.
   if (argc > 1 && argv[1][0] != '-') {
@@ -256,7 +262,12 @@ int main(int argc, char** argv) {
     // entry or Bazel's output: escaped like any other text the student chose.
     using labkit::report::untrusted::Clean, labkit::report::untrusted::Kind;
     std::cerr << "labkit: " << Clean(e.what(), Kind::kBlock) << "\n";
-    return dynamic_cast<const labkit::build::KitBuildError*>(&e) ? kExitBuildFailed : kExitUsage;
+    if (dynamic_cast<const UserError*>(&e)) return kExitUsage;
+    if (dynamic_cast<const labkit::build::KitBuildError*>(&e)) return kExitBuildFailed;
+    // Bad input is always a UserError: anything else is not the user's to fix.
+    std::cerr << "labkit: that is a failure of the kit or of this machine, not of the command "
+                 "(exit 6)\n";
+    return kExitInternal;
   }
   return kExitUsage;
 }
