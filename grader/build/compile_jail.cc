@@ -16,11 +16,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "grader/build/include_prefix.h"
+#include "grader/files/whole_file.h"
 
 namespace labkit::build {
 namespace {
@@ -256,10 +256,7 @@ CompileOutcome OutcomeOf(const Finished& run, const CompileLimits& limits,
 // The files a make rule (g++ -MD) lists after its target, kit-relative
 // where they are under `kit_seen`.
 std::vector<std::string> FilesOfRule(const std::string& path, const std::string& kit_seen) {
-  std::ifstream in(path);
-  std::stringstream rule;
-  rule << in.rdbuf();
-  std::string text = rule.str();
+  std::string text = files::ReadWholeFileOrEmpty(path);
   const size_t colon = text.find(": ");
   text = colon == std::string::npos ? "" : text.substr(colon + 2);
   std::vector<std::string> files;

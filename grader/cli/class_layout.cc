@@ -4,11 +4,11 @@
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "grader/cli/catalog.h"
+#include "grader/files/whole_file.h"
 
 namespace labkit::cli {
 namespace {
@@ -187,11 +187,8 @@ ClassListing ListClass(const std::string& dir, const std::vector<std::string>& n
   const fs::path metadata = fs::path(dir) / kGradescopeMetadata;
   if (fs::is_regular_file(metadata)) {
     if (fs::file_size(metadata) > kMaxMetadataBytes) throw UserError(metadata.string() + " is too large to be Gradescope's");
-    std::ifstream in(metadata, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
     try {
-      gradescope = ParseGradescopeMetadata(text.str());
+      gradescope = ParseGradescopeMetadata(files::ReadWholeFileOrEmpty(metadata.string()));
     } catch (const std::runtime_error& e) {
       throw UserError(metadata.string() + " is not Gradescope's metadata as expected: " + e.what());
     }

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -19,6 +18,7 @@
 #include "grader/cli/console.h"
 #include "grader/cli/public_run.h"
 #include "grader/cli/release.h"
+#include "grader/files/whole_file.h"
 #include "grader/grade/grader.h"
 #include "grader/report/gradebook.h"
 #include "grader/report/report.h"
@@ -47,8 +47,7 @@ std::vector<Lab> SelectLabs(const std::string& root, const std::vector<std::stri
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!(out << text) || !out.flush()) throw UserError("cannot write " + path);
+  if (!files::WriteWholeFile(path, text)) throw UserError("cannot write " + path);
 }
 
 // A feedback file's name: the submission's key, with nothing a path could

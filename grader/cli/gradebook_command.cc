@@ -1,12 +1,12 @@
 // `labkit gradebook merge A.csv B.csv ... --out F`: joins the gradebooks of a
 // class graded in shards (grade --class DIR --shard K/N) into one.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
+#include <optional>
 
 #include "grader/cli/commands.h"
 #include "grader/cli/console.h"
+#include "grader/files/whole_file.h"
 #include "grader/report/gradebook.h"
 #include "grader/report/untrusted_text.h"
 
@@ -28,11 +28,9 @@ int MergeGradebookFiles(const std::vector<std::string>& inputs, const std::strin
     if (fs::equivalent(input, target, not_there)) {
       throw UserError(input + " is both an input and --out");
     }
-    std::ifstream in(input, std::ios::binary);
-    if (!in) throw UserError("cannot read " + input);
-    std::stringstream text;
-    text << in.rdbuf();
-    texts.emplace_back(input, text.str());
+    std::optional<std::string> text = files::ReadWholeFile(input);
+    if (!text) throw UserError("cannot read " + input);
+    texts.emplace_back(input, std::move(*text));
   }
   report::MergedGradebook merged;
   try {
@@ -46,10 +44,7 @@ int MergeGradebookFiles(const std::vector<std::string>& inputs, const std::strin
   }
   // Written beside the target, then renamed: never half a gradebook.
   const std::string written = target.string() + ".merging";
-  {
-    std::ofstream file(written, std::ios::binary | std::ios::trunc);
-    if (!(file << merged.text) || !file.flush()) throw UserError("cannot write " + written);
-  }
+  if (!files::WriteWholeFile(written, merged.text)) throw UserError("cannot write " + written);
   fs::rename(written, target);
   std::cout << "Merged " << merged.rows << " submissions from " << inputs.size() << " gradebooks into "
             << out << (merged.warnings.empty() ? "" : " (" + std::to_string(merged.warnings.size()) +

@@ -2,12 +2,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <regex>
 #include <sstream>
 
 #include "grader/cli/exit_codes.h"
 #include "grader/cli/process.h"
+#include "grader/files/whole_file.h"
 
 namespace labkit::cli {
 namespace {
@@ -50,8 +50,7 @@ std::string StudentWarnings(const std::string& root, const Lab& lab, const std::
       return "";
     }
   }
-  std::ifstream in(saved);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return files::ReadWholeFileOrEmpty(saved);
 }
 
 // Builds `targets`, then runs `binary` (under bazel-bin) with `env`.
@@ -118,8 +117,7 @@ PublicRun RunPublicTests(const std::string& root, const Lab& lab) {
 
 std::vector<std::string> PublicCaseNames(const std::string& root, const Lab& lab) {
   static const std::regex kTest(R"(\bTEST\((\w+),\s*(\w+)\))");
-  std::ifstream in(root + "/labs/" + lab.id + "/public_test.cc");
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string text = files::ReadWholeFileOrEmpty(root + "/labs/" + lab.id + "/public_test.cc");
   std::vector<std::string> names;
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kTest); it != std::sregex_iterator(); ++it) {
     names.push_back((*it)[1].str() + "." + (*it)[2].str());

@@ -12,6 +12,7 @@
 
 #include "grader/cli/catalog.h"
 #include "grader/cli/process.h"
+#include "grader/files/whole_file.h"
 
 namespace labkit::cli {
 namespace {
@@ -89,9 +90,7 @@ CasePoints PointsOfCases(const std::string& text, const std::string& path) {
 
 int PublicPoints(const std::string& root, const Lab& lab) {
   const std::string path = root + "/labs/" + lab.id + "/public_test.cc";
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  return PointsOfCases({std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}, path).points;
+  return PointsOfCases(files::ReadWholeFileOrThrow(path), path).points;
 }
 
 std::string ClassroomWorkflow(const std::string& root) {
