@@ -1,7 +1,6 @@
 #include "grader/run/run_stage.h"
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -9,6 +8,7 @@
 
 #include "grader/process/spawn.h"
 #include "grader/run/case_session.h"
+#include "grader/run/job_queue.h"
 
 namespace labkit::run {
 namespace {
@@ -62,11 +62,14 @@ std::vector<harness::CaseOutcome> RunCases(const Isolation& isolation, const std
 std::vector<CaseRun> RunMany(const Isolation& isolation, std::vector<CaseToRun> jobs, int workers) {
   if (isolation.users) workers = std::min<int>(workers, isolation.users->users().size());
   std::vector<CaseRun> runs(jobs.size());
-  std::atomic<size_t> next{0};
+  std::vector<std::string> labs;
+  for (const CaseToRun& job : jobs) labs.push_back(job.binary + "\n" + job.library);
+  JobQueue queue(labs);
   auto work = [&](int slot) {
     std::optional<CaseSession> session;
     if (CaseSession::Usable(isolation)) session.emplace(isolation);
-    for (size_t i; (i = next++) < jobs.size();) {
+    while (std::optional<size_t> next = queue.Next(slot)) {
+      const size_t i = *next;
       jobs[i].slot = slot;
       runs[i] = session ? session->Run(jobs[i]) : RunJailedCase(isolation, jobs[i]);
       if (!runs[i].killed_from_outside) continue;
