@@ -66,7 +66,9 @@ std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToR
                                           "--cap-add", "CAP_KILL", "--cap-add", "CAP_SYS_PTRACE",
                                           "--cap-add", "CAP_DAC_OVERRIDE"}
                : std::vector<std::string>{"--unshare-all"};
-  std::vector<std::string> args = {"bwrap"};
+  // Debian's, by its path as in the compile jail: not whichever `bwrap` the
+  // grader's PATH finds first, and no search of PATH for each jail.
+  std::vector<std::string> args = {"/usr/bin/bwrap"};
   args.insert(args.end(), namespaces.begin(), namespaces.end());
   std::vector<std::string> rest = {"--die-with-parent", "--new-session", "--as-pid-1",
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
