@@ -18,11 +18,14 @@
 #include <fstream>
 #include <vector>
 
+#include "grader/harness/ipc_sweep.h"
+
 namespace labkit::harness::session {
 namespace {
 
 constexpr size_t kLongestName = 4096;
 constexpr const char* kLauncherInJail = "/labkit/case_launcher";
+constexpr const char* kMessageQueues = "/dev/mqueue";  // the jail mounts its IPC namespace's
 
 bool SendStatus(int fd, int status) {
   const std::string text = std::to_string(status);
@@ -161,6 +164,8 @@ int Serve(int fd, const std::function<int(const std::string&)>& run_case) {
     }
     KillTheRest();
     EmptyFolder("/tmp");
+    SweepSystemVObjects();
+    SweepMessageQueues(kMessageQueues);
     if (!SendStatus(fd, status)) break;
   }
   return 0;

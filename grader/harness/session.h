@@ -8,9 +8,9 @@
 // an exec'd one (no test ran in the server), and that one runs the case as
 // before, the student's code in a process of its own. Once the case process
 // ends, the server kills every other process left in the jail, empties
-// /tmp, and sends its raw wait status. Only the grader's view of the case's
-// kernel state (TCP TIME_WAIT, System V IPC) carries over, and only between
-// cases of the same submission.
+// /tmp, removes the System V objects and POSIX message queues it left
+// (ipc_sweep.h), and sends its raw wait status. Only TCP connections in
+// TIME_WAIT carry over, and only between cases of the same submission.
 //
 // Messages go over a SOCK_SEQPACKET socketpair: the grader sends a case's
 // name with its output pipe (SCM_RIGHTS); the server answers with the

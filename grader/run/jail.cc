@@ -230,7 +230,8 @@ Isolation ProbeIsolation(const std::string& launcher, const std::string& etc_dir
   const std::string sessions =
       CaseSession::Usable(isolation)
           ? "; each worker runs a lab's cases one after another in one jail, each case in a "
-            "fresh process, every process of the last one killed and /tmp emptied in between"
+            "fresh process, every process of the last one killed, /tmp emptied and its IPC "
+            "objects removed in between"
           : "";
   const std::string limits =
       isolation.cgroups.usable()

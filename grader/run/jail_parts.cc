@@ -73,7 +73,7 @@ std::vector<std::string> JailArguments(const Isolation& isolation, const CaseToR
   std::vector<std::string> rest = {"--die-with-parent", "--new-session", "--as-pid-1",
           "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
           "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-          "--proc", "/proc", "--dev", "/dev", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
+          "--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue", "--size", "67108864", "--perms", "1777", "--tmpfs", "/tmp",
           "--ro-bind", isolation.etc_dir, "/etc",
           "--perms", "0755", "--dir", "/labkit", "--ro-bind", isolation.launcher, "/labkit/case_launcher",
           "--chdir", "/tmp", "--clearenv", "--setenv", "PATH", "/usr/bin",
