@@ -113,8 +113,9 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
     // bubblewrap names the first process inside; killing that one ends the
     // whole pid namespace before the jail exits.
     pid_t launcher = isolation.jailed ? JailedLauncherPid(info[0]) : -1;
-    // As root the jail waits on kBlockFd until its network is set up.
-    if (isolation.jailed && IsRoot()) reserved = launcher > 0 && ReserveEqualBytePorts(launcher);
+    // As root the jail waits on kBlockFd until its network is set up (a
+    // jail that did not start is told apart by JudgeSeenCase).
+    if (isolation.jailed && IsRoot() && launcher > 0) reserved = ReserveEqualBytePorts(launcher);
     if (!reserved || ::write(block[1], "1", 1) != 1) ::kill(-pid, SIGKILL);
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
     process = harness::Supervise(pid, -1, output[0], spec.timeout_ms + kStartupMarginMs, launcher);
