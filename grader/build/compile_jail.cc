@@ -35,8 +35,9 @@ constexpr const char* kLibraryName = "library.so";
 constexpr const char* kRuleName = "files.d";  // what a precompiled header read
 constexpr size_t kTailBytes = 512;  // the end of the output, to tell why it stopped
 
-// The kit's compile flags (.bazelrc, and the defaults of Bazel's toolchain),
-// plus -fPIC so the object links into an executable or a shared library.
+// The flags Bazel compiles lab code with (.bazelrc, and the defaults of
+// Bazel's toolchain; -O0: only the kit's own code is optimized), plus -fPIC
+// so the object links into an executable or a shared library.
 // The redacted dates and the fixed seed make equal sources equal objects.
 const char* const kCompilerFlags[] = {
     "-std=c++20", "-Wall", "-Wextra", "-fPIC", "-fstack-protector", "-fno-omit-frame-pointer",
