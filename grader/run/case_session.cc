@@ -102,8 +102,7 @@ std::string CaseSession::Start(const CaseToRun& spec) {
   const bool reserved = launcher_ > 0 && ReserveEqualBytePorts(launcher_);
   if (reserved) return "";
   const std::string why = pid < 0         ? "could not prepare the session's folder or start it"
-                          : launcher_ > 0 ? "cannot keep equal-byte ports out of the jail's "
-                                            "automatic assignment (reserved_ports.h)"
+                          : launcher_ > 0 ? kCannotReservePorts
                                           : "the jail did not start (" + FirstLine(log) + ")";
   End();
   return why;

@@ -139,9 +139,7 @@ CaseRun RunJailedCase(const Isolation& isolation, const CaseToRun& spec) {
   std::error_code ignored;
   std::filesystem::remove_all(case_dir, ignored);
   if (pid < 0) return HarnessProblem("could not prepare the case's folder or start it");
-  if (!reserved) {
-    return HarnessProblem("cannot keep equal-byte ports out of the jail's automatic assignment");
-  }
+  if (!reserved) return HarnessProblem(kCannotReservePorts);
 
   SeenCase seen;
   seen.process = std::move(process);

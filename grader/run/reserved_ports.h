@@ -23,4 +23,8 @@ std::string EqualBytePortList();
 // namespace is the caller's own: the host's setting is never changed.
 bool ReserveEqualBytePorts(pid_t pid);
 
+// What a case run reports (a HarnessProblem) when that fails.
+inline constexpr const char* kCannotReservePorts =
+    "cannot keep equal-byte ports out of the jail's automatic assignment (reserved_ports.h)";
+
 }  // namespace labkit::run
