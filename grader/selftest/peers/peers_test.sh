@@ -227,6 +227,24 @@ s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 subprocess.run([sys.argv[1], "--fd", str(s.fileno())], pass_fds=[s.fileno()], check=True)' "$PROGRAMS/sockets_01")"
 [[ "$described" == *"AF_INET6, SOCK_DGRAM, protocol IPPROTO_UDP, blocking" ]] && pass "python3's socket: $described" || fail "sockets --fd said '$described'"
 
+echo "== bad numbers: a usage error (exit 2) that names the option, never a silent 0"
+# refused PROGRAM OPTION VALUE: the program exits 2 and says what --OPTION takes.
+refused() {
+  local said status
+  said="$(timeout "$LIMIT" "$PROGRAMS/$1" "--$2" "$3" 2>&1)"; status=$?
+  if [[ $status == 2 && "$said" == "--$2 takes a whole number from "*", not '$3'"* ]]; then
+    pass "$1 --$2 '$3': exit 2, ${said%%$'\n'*}"
+  else
+    fail "$1 --$2 '$3': exit $status, said: ${said:0:200}"
+  fi
+}
+refused sockets_01 fd abc
+refused sockets_01 fd -1
+refused listener_03 backlog 4x
+refused listener_03 port 65536
+refused accept_server_04 count 0
+refused accept_server_04 count ""
+
 echo
 if ((FAILURES > 0)); then echo "$FAILURES check(s) failed"; exit 1; fi
 echo "every check passed"

@@ -7,10 +7,12 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <climits>
 #include <cstdio>
 #include <string>
 
 #include "labs/01_socket/socket_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 
 namespace {
@@ -18,6 +20,7 @@ namespace {
 using labkit::lab01::Domain;
 using labkit::lab01::Kind;
 using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -25,12 +28,6 @@ constexpr char kUsage[] =
     "       ./labkit run 01 sockets --fd N\n"
     "  --nonblocking  open the sockets with O_NONBLOCK\n"
     "  --fd N         only describe descriptor N, which this program inherited\n";
-
-constexpr LabStep kDomainConstant{"DomainConstant", "labs/01_socket/socket_lab.cc", 1};
-constexpr LabStep kKindConstant{"KindConstant", "labs/01_socket/socket_lab.cc", 2};
-constexpr LabStep kOpenSocket{"OpenSocket", "labs/01_socket/socket_lab.cc", 3};
-constexpr LabStep kDescribeSocket{"DescribeSocket", "labs/01_socket/socket_lab.cc", 4};
-constexpr LabStep kCloseSocket{"CloseSocket", "labs/01_socket/socket_lab.cc", 5};
 
 // The names of the numbers the kernel reports, for printing.
 std::string DomainName(int domain) {
@@ -78,7 +75,7 @@ int main(int argc, char** argv) {
                             {nullptr, 0, nullptr, 0}};
   for (int c; (c = getopt_long(argc, argv, "", options, nullptr)) != -1;) {
     if (c == 'n') nonblocking = true;
-    else if (c == 'f') only_fd = std::atoi(optarg);
+    else if (c == 'f') only_fd = labkit::programs::ParseNumber(kUsage, "fd", optarg, 0, INT_MAX);
     else if (c == 'h') return std::printf("%s", kUsage), 0;
     else labkit::programs::UsageError(kUsage, "");
   }

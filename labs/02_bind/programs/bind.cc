@@ -11,11 +11,12 @@
 
 #include "labs/01_socket/socket_lab.h"
 #include "labs/02_bind/bind_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 
 namespace {
 
-using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -28,13 +29,6 @@ constexpr char kUsage[] =
     "  --abstract NAME  an AF_UNIX abstract name (no file)\n"
     "  --udp            a datagram socket (default: a stream socket)\n"
     "Prints 'bound to ...' once bound, then holds the address until Ctrl-C.\n";
-
-constexpr LabStep kOpenSocket{"OpenSocket", "labs/01_socket/socket_lab.cc", 3};
-constexpr LabStep kBindInet{"BindInet", "labs/02_bind/bind_lab.cc", 1};
-constexpr LabStep kBoundPort{"BoundPort", "labs/02_bind/bind_lab.cc", 2};
-constexpr LabStep kBindInet6{"BindInet6", "labs/02_bind/bind_lab.cc", 3};
-constexpr LabStep kBindUnixPath{"BindUnixPath", "labs/02_bind/bind_lab.cc", 4};
-constexpr LabStep kBindUnixAbstract{"BindUnixAbstract", "labs/02_bind/bind_lab.cc", 5};
 
 }  // namespace
 

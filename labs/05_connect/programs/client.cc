@@ -10,12 +10,13 @@
 #include <string>
 
 #include "labs/05_connect/connect_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 #include "labs/common/unique_fd.h"
 
 namespace {
 
-using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -26,10 +27,6 @@ constexpr char kUsage[] =
     "Copies stdin to the server and the server's answer to stdout. At the end of\n"
     "stdin it ends its half of the stream (shutdown) and waits for the server to\n"
     "end its own.\n";
-
-constexpr LabStep kPeerAddress{"PeerAddress", "labs/05_connect/connect_lab.cc", 2};
-constexpr LabStep kConnectUnix{"ConnectUnix", "labs/05_connect/connect_lab.cc", 4};
-constexpr LabStep kConnectNumeric{"ConnectNumeric", "labs/05_connect/connect_lab.cc", 5};
 
 // Writes all of data[0, size) to `fd`; false when the other end is gone.
 bool WriteAll(int fd, const char* data, size_t size) {

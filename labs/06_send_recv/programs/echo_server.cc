@@ -12,6 +12,7 @@
 #include "labs/03_listen/listen_lab.h"
 #include "labs/04_accept/accept_lab.h"
 #include "labs/06_send_recv/send_recv_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 #include "labs/common/unique_fd.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 using labkit::UniqueFd;
 using labkit::programs::Complain;
-using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -28,15 +29,6 @@ constexpr char kUsage[] =
     "  --unix PATH  listen on this AF_UNIX path too (only there, without --port)\n"
     "Prints 'listening on ...' once ready, then echoes each client until it ends\n"
     "the stream. Ctrl-C stops it.\n";
-
-constexpr LabStep kListenInet{"ListenInet", "labs/03_listen/listen_lab.cc", 1};
-constexpr LabStep kListeningPort{"ListeningPort", "labs/03_listen/listen_lab.cc", 2};
-constexpr LabStep kListenInet6{"ListenInet6", "labs/03_listen/listen_lab.cc", 3};
-constexpr LabStep kListenUnix{"ListenUnix", "labs/03_listen/listen_lab.cc", 4};
-constexpr LabStep kAccept{"AcceptWithPeer", "labs/04_accept/accept_lab.cc", 2};
-constexpr LabStep kSendAll{"SendAll", "labs/06_send_recv/send_recv_lab.cc", 1};
-constexpr LabStep kRecvExact{"RecvExact", "labs/06_send_recv/send_recv_lab.cc", 2};
-constexpr LabStep kPeek{"Peek", "labs/06_send_recv/send_recv_lab.cc", 4};
 
 constexpr int kBacklog = 16;
 constexpr size_t kChunk = 64 * 1024;
@@ -106,7 +98,7 @@ int main(int argc, char** argv) {
       if (!(listener.revents & POLLIN)) continue;
       const auto client = labkit::lab04::AcceptWithPeer(listener.fd);
       if (!client.ok()) {
-        Complain(kAccept, client.error());
+        Complain(kAcceptWithPeer, client.error());
         continue;
       }
       UniqueFd connection(client.value().fd);

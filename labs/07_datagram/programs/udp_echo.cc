@@ -11,13 +11,14 @@
 
 #include "labs/02_bind/bind_lab.h"
 #include "labs/07_datagram/datagram_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 #include "labs/common/unique_fd.h"
 
 namespace {
 
 using labkit::UniqueFd;
-using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -27,11 +28,6 @@ constexpr char kUsage[] =
     "               --port); the path must be free, and Ctrl-C removes it\n"
     "Prints 'listening on ...' once ready, then sends each datagram back to where it\n"
     "came from. Ctrl-C stops it.\n";
-
-constexpr LabStep kBoundPort{"BoundPort", "labs/02_bind/bind_lab.cc", 2};
-constexpr LabStep kOpenUdp{"OpenUdp", "labs/07_datagram/datagram_lab.cc", 2};
-constexpr LabStep kEcho{"Echo", "labs/07_datagram/datagram_lab.cc", 5};
-constexpr LabStep kOpenUnixDatagram{"OpenUnixDatagram", "labs/07_datagram/datagram_lab.cc", 9};
 
 // 127.0.0.1 and ::1 on one port. Port 0 lets the kernel pick it for IPv4;
 // if that port is taken on ::1, try another.

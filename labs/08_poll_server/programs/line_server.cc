@@ -12,13 +12,14 @@
 
 #include "labs/03_listen/listen_lab.h"
 #include "labs/08_poll_server/poll_server_lab.h"
+#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 #include "labs/common/unique_fd.h"
 
 namespace {
 
 using labkit::UniqueFd;
-using labkit::programs::LabStep;
+using namespace labkit::programs::steps;  // the lab functions it calls
 using labkit::programs::Must;
 
 constexpr char kUsage[] =
@@ -27,11 +28,6 @@ constexpr char kUsage[] =
     "  --unix PATH  listen on this AF_UNIX path too\n"
     "Prints 'listening on ...' once ready; each line a client sends is answered\n"
     "\"LENGTH REVERSED\". Ctrl-C stops it, through the stop pipe.\n";
-
-constexpr LabStep kListenInet{"ListenInet", "labs/03_listen/listen_lab.cc", 1};
-constexpr LabStep kListeningPort{"ListeningPort", "labs/03_listen/listen_lab.cc", 2};
-constexpr LabStep kListenUnix{"ListenUnix", "labs/03_listen/listen_lab.cc", 4};
-constexpr LabStep kRunServer{"RunServer", "labs/08_poll_server/poll_server_lab.cc", 6};
 
 int stop_write_end = -1;
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <climits>
 #include <cstring>
 #include <string>
 
@@ -65,15 +66,24 @@ T Must(const SysResult<T>& result, const LabStep& where) {
   std::exit(2);
 }
 
-// A port from the command line: 0 to 65535, digits only.
-inline uint16_t ParsePort(const char* usage, const char* text) {
+// A whole number from the command line for option --`name`, from `least` to
+// `most`, digits only: atoi would read "abc" or "" as 0 and go on with it.
+inline int ParseNumber(const char* usage, const char* name, const char* text, int least,
+                       int most) {
   char* end = nullptr;
   errno = 0;
-  const long port = std::strtol(text, &end, 10);
-  if (*text == '\0' || *end != '\0' || errno != 0 || port < 0 || port > 65535) {
-    UsageError(usage, std::string("not a port (0 to 65535): '") + text + "'");
+  const long value = std::strtol(text, &end, 10);
+  if (*text == '\0' || *end != '\0' || errno != 0 || value < least || value > most) {
+    UsageError(usage, std::string("--") + name + " takes a whole number from " +
+                          std::to_string(least) + " to " + std::to_string(most) + ", not '" +
+                          text + "'");
   }
-  return static_cast<uint16_t>(port);
+  return static_cast<int>(value);
+}
+
+// A port from the command line: 0 to 65535.
+inline uint16_t ParsePort(const char* usage, const char* text) {
+  return static_cast<uint16_t>(ParseNumber(usage, "port", text, 0, 65535));
 }
 
 // The options of the servers that take only --port P, --unix PATH and
