@@ -15,7 +15,10 @@
 #          --expunge one after `bazel clean --expunge` (GoogleTest and the
 #          whole kit built from nothing as well);
 #   batch  `./labkit grade --class` over CLASS submissions: seconds each,
-#          and the time 100 would take at that rate.
+#          the time 100 would take at that rate, and the CPU-seconds each
+#          took (busy time of every core from /proc/stat, so other load on
+#          the machine counts too): the cost of a submission on any number
+#          of cores.
 #
 # Usage: bench/grade_bench.sh [--runs N] [--class N] [--expunge]
 set -euo pipefail
@@ -81,7 +84,9 @@ fi
 
 mkdir -p "$WORK/class"
 for _ in $(seq "$class"); do mv "$(new_submission)" "$WORK/class/"; done
+busy_before=$(busy_cpu_seconds)
 batch=$(seconds ./labkit grade --class "$WORK/class" --out "$WORK/gradebook.csv")
+busy=$(awk -v a="$busy_before" -v b="$(busy_cpu_seconds)" 'BEGIN {printf "%.2f", b - a}')
 rows=$(($(wc -l <"$WORK/gradebook.csv") - 1))
 [ "$rows" -eq "$class" ] || { echo "grade_bench: the gradebook has $rows rows, not $class" >&2; exit 1; }
 
@@ -92,3 +97,5 @@ echo "cold grade (new Bazel server): ${cold} s"
 $expunge && echo "cold grade after bazel clean --expunge (kit rebuilt too): ${expunged} s"
 awk -v t="$batch" -v n="$class" 'BEGIN {
   printf "batch of %d submissions: %.1f s, %.2f s each; 100 would take %.0f s\n", n, t, t / n, 100 * t / n }'
+awk -v c="$busy" -v n="$class" -v cores="$(nproc)" 'BEGIN {
+  printf "batch CPU: %.2f CPU-s a submission (at best %.2f s each on %d cores)\n", c / n, c / n / cores, cores }'

@@ -9,3 +9,9 @@ seconds() {  # runs the command quietly; prints its wall time in seconds
 }
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+
+# Busy CPU-seconds of every core since boot (/proc/stat: user, nice, system,
+# irq, softirq; not idle or iowait), for the CPU a command costs.
+busy_cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%.2f\n", ($2 + $3 + $4 + $7 + $8) / hz}' /proc/stat
+}
