@@ -1,5 +1,6 @@
 #include "grader/harness/test_sockets.h"
 
+#include <fcntl.h>
 #include <sys/time.h>
 
 #include <cstddef>
@@ -58,6 +59,22 @@ int OpenFds(Script& s, const std::string& when) {
   int count = CountOpenFds();
   s.Note("descriptors open " + when + ": " + std::to_string(count));
   return count;
+}
+
+rlimit NoDescriptorFree(Script& s) {
+  const int probe = s.Sys("open(\"/dev/null\") to find the lowest free descriptor",
+                          ::open("/dev/null", O_RDONLY));
+  s.Sys(sys::Close(As("probe", probe)));
+  rlimit saved{};
+  s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
+  const rlimit none{static_cast<rlim_t>(probe), saved.rlim_max};
+  s.Sys("setrlimit(RLIMIT_NOFILE, " + std::to_string(probe) + "): no descriptor is free",
+        ::setrlimit(RLIMIT_NOFILE, &none));
+  return saved;
+}
+
+void PutBackDescriptorLimit(Script& s, const rlimit& saved) {
+  s.Sys("setrlimit(RLIMIT_NOFILE) back as it was", ::setrlimit(RLIMIT_NOFILE, &saved));
 }
 
 std::string SwappedPortHint(uint16_t wanted) {

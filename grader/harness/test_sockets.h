@@ -3,6 +3,7 @@
 // Shared by every lab's test_support.h, so each helper exists once.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -53,6 +54,15 @@ void SendFrom(Script& s, int fd, const std::string& name, const std::string& byt
 
 // The descriptors the case holds, counted, and reported as a step.
 int OpenFds(Script& s, const std::string& when);
+
+// Leaves no descriptor free, as steps: RLIMIT_NOFILE comes down to the
+// lowest free descriptor, so the next socket() or open() says EMFILE. The
+// code under test runs with the same limit (remote_client.h). Returns the
+// limit it replaced, for PutBackDescriptorLimit.
+rlimit NoDescriptorFree(Script& s);
+
+// Puts back the limit NoDescriptorFree replaced, as a step.
+void PutBackDescriptorLimit(Script& s, const rlimit& saved);
 
 // The hint for a port that came back wrong: if it is `wanted` with its two
 // bytes swapped, the code forgot htons().

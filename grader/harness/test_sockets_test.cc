@@ -5,6 +5,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -129,6 +130,25 @@ TEST(OpenFds, CountsAndRecords) {
   });
   ASSERT_TRUE(outcome.passed()) << outcome.Report();
   EXPECT_EQ(outcome.steps[0].rfind("1. descriptors open before: ", 0), 0u) << outcome.steps[0];
+}
+
+TEST(NoDescriptorFree, TheNextSocketSaysEmfileUntilTheLimitIsBack) {
+  CaseOutcome outcome = RunIsolated({}, [](Script& s) {
+    const rlimit saved = NoDescriptorFree(s);
+    const int refused = ::socket(AF_INET, SOCK_DGRAM, 0);
+    const int error = errno;
+    s.Expect("socket() with no descriptor free", -1, refused);
+    s.Expect("its errno", EMFILE, error);
+    PutBackDescriptorLimit(s, saved);
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    s.Expect("socket() once the limit is back succeeds", true, fd >= 0);
+    ::close(fd);
+  });
+  ASSERT_TRUE(outcome.passed()) << outcome.Report();
+  std::string steps;
+  for (const std::string& step : outcome.steps) steps += step + "\n";
+  EXPECT_NE(steps.find("): no descriptor is free"), std::string::npos) << steps;
+  EXPECT_NE(steps.find("setrlimit(RLIMIT_NOFILE) back as it was"), std::string::npos) << steps;
 }
 
 TEST(SwappedPortHint, NamesTheSwappedPort) {

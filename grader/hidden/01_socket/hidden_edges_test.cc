@@ -69,21 +69,14 @@ TEST(Socket, NonblockingRequestsReportTheSameErrors) {
 
 TEST(Socket, ReportsThatNoDescriptorIsFree) {
   RunCase({.points = 1}, [](Script& s) {
-    int probe = s.Sys("open(\"/dev/null\") to learn the lowest free descriptor",
-                      ::open("/dev/null", O_RDONLY));
-    s.Sys(sys::Close(As("probe", probe)));
-    rlimit saved;
-    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
-    rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
-    s.Sys("setrlimit(RLIMIT_NOFILE, " + std::to_string(probe) + "): no descriptor is free",
-          ::setrlimit(RLIMIT_NOFILE, &none));
+    const rlimit saved = harness::NoDescriptorFree(s);
     const char* hint = "socket() set errno to EMFILE: return that errno, whatever it is";
     s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET", AF_INET), As("SOCK_STREAM", SOCK_STREAM)),
                   EMFILE, hint);
     s.ExpectError(LABKIT_CALL(OpenSocket, As("AF_INET6", AF_INET6), As("SOCK_DGRAM", SOCK_DGRAM), 0,
                               As("nonblocking=true", true)),
                   EMFILE, hint);
-    s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
+    harness::PutBackDescriptorLimit(s, saved);
   });
 }
 

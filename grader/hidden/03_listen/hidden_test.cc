@@ -136,20 +136,13 @@ TEST(Listen, ClosesTheSocketOnEveryFailure) {
 TEST(Listen, ReportsSocketErrnoWhenOutOfDescriptors) {
   RunCase({.points = 1}, [](Script& s) {
     std::string path = harness::MakeTempDir() + "/server.sock";
-    int probe = s.Sys("open(\"/dev/null\") to find the lowest free descriptor",
-                      ::open("/dev/null", O_RDONLY));
-    s.Sys(sys::Close(As("probe", probe)));
-    rlimit saved;
-    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
-    rlimit none = {static_cast<rlim_t>(probe), saved.rlim_max};
-    s.Sys("setrlimit(RLIMIT_NOFILE, " + std::to_string(probe) + "): no descriptor is free",
-          ::setrlimit(RLIMIT_NOFILE, &none));
+    const rlimit saved = harness::NoDescriptorFree(s);
     const char* hint = "socket() failed: return its errno, read before anything else (close(-1) "
                        "would turn it into EBADF)";
     s.ExpectError(LABKIT_CALL(ListenInet, "127.0.0.1", 0, 4), EMFILE, hint);
     s.ExpectError(LABKIT_CALL(ListenInet6, "::1", 0, 4), EMFILE, hint);
     s.ExpectError(LABKIT_CALL(ListenUnix, path, 4), EMFILE, hint);
-    s.Sys("setrlimit(RLIMIT_NOFILE) back", ::setrlimit(RLIMIT_NOFILE, &saved));
+    harness::PutBackDescriptorLimit(s, saved);
   });
 }
 

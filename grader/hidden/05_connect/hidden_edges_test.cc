@@ -121,13 +121,7 @@ TEST(Connect, EmptyInputThroughEveryFunction) {
 
 TEST(Connect, EveryFunctionParsesBeforeMakingASocket) {
   RunCase({.points = 1}, [](Script& s) {
-    rlimit saved;
-    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
-    rlimit limit{std::min<rlim_t>(64, saved.rlim_cur), saved.rlim_max};
-    s.Sys("setrlimit(RLIMIT_NOFILE, at most 64)", ::setrlimit(RLIMIT_NOFILE, &limit));
-    std::vector<int> fillers;
-    for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) fillers.push_back(fd);
-    s.Note("opened /dev/null " + std::to_string(fillers.size()) + " times: no descriptor is free");
+    const rlimit saved = harness::NoDescriptorFree(s);
     const char* hint = "EMFILE means you called socket() first: parse the address before that";
     for (const char* ip : {"localhost", "127.0.0.1", "::1::"}) {
       s.ExpectError(Call("ConnectInet6", ip, 80), EINVAL, [&] { return ConnectInet6(ip, 80); },
@@ -142,8 +136,7 @@ TEST(Connect, EveryFunctionParsesBeforeMakingASocket) {
         ENAMETOOLONG, hint);
     s.ExpectError(Call("ConnectInet6", "::1", 80), EMFILE, [&] { return ConnectInet6("::1", 80); },
                   "when socket() fails, return its errno");
-    for (int fd : fillers) ::close(fd);
-    s.Sys("setrlimit(RLIMIT_NOFILE) back as it was", ::setrlimit(RLIMIT_NOFILE, &saved));
+    harness::PutBackDescriptorLimit(s, saved);
   });
 }
 

@@ -72,13 +72,7 @@ TEST(Connect, RejectsWhatIsNotANumericAddress) {
 TEST(Connect, ChecksTheAddressBeforeMakingASocket) {
   RunCase({.points = 1}, [](Script& s) {
     uint16_t port = harness::UnusedPort("127.0.0.1");
-    rlimit saved;
-    s.Sys("getrlimit(RLIMIT_NOFILE)", ::getrlimit(RLIMIT_NOFILE, &saved));
-    rlimit limit{std::min<rlim_t>(64, saved.rlim_cur), saved.rlim_max};
-    s.Sys("setrlimit(RLIMIT_NOFILE, at most 64)", ::setrlimit(RLIMIT_NOFILE, &limit));
-    std::vector<int> fillers;
-    for (int fd; (fd = ::open("/dev/null", O_RDONLY)) >= 0;) fillers.push_back(fd);
-    s.Note("opened /dev/null " + std::to_string(fillers.size()) + " times: no descriptor is free");
+    const rlimit saved = harness::NoDescriptorFree(s);
     s.ExpectError("ConnectInet" + Args("localhost", port), EINVAL,
                   [&] { return ConnectInet("localhost", port); },
                   "EMFILE means you called socket() first: parse the address before that");
@@ -88,8 +82,7 @@ TEST(Connect, ChecksTheAddressBeforeMakingASocket) {
     s.ExpectError("ConnectInet" + Args("127.0.0.1", port), EMFILE,
                   [&] { return ConnectInet("127.0.0.1", port); },
                   "when socket() fails, return its errno");
-    for (int fd : fillers) ::close(fd);
-    s.Sys("setrlimit(RLIMIT_NOFILE) back as it was", ::setrlimit(RLIMIT_NOFILE, &saved));
+    harness::PutBackDescriptorLimit(s, saved);
   });
 }
 
