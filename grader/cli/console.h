@@ -4,6 +4,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include <string>
@@ -29,6 +31,18 @@ inline size_t TerminalWidth() {
   const char* columns = std::getenv("COLUMNS");
   if (columns != nullptr && std::atoi(columns) > 0) return static_cast<size_t>(std::atoi(columns));
   return 100;
+}
+
+// "about 7 min left" for `total` jobs at the pace of the `done` taken in
+// `elapsed_seconds`; "" before the first is done and after the last.
+inline std::string TimeLeft(double elapsed_seconds, int done, int total) {
+  if (done <= 0 || done >= total) return "";
+  const double left = elapsed_seconds / done * (total - done);
+  if (left < 60) {
+    const int seconds = static_cast<int>(std::ceil(left));
+    return "about " + std::to_string(std::max(5, (seconds + 4) / 5 * 5)) + " s left";
+  }
+  return "about " + std::to_string(static_cast<int>(left / 60 + 0.5)) + " min left";
 }
 
 }  // namespace labkit::cli

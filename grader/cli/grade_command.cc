@@ -247,6 +247,7 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
   std::cout << Dim(grader.isolation_note()) << "\n";
   const report::HostPaths host = HostOf(root, options.class_dir);
   int done = 0;
+  const auto started = std::chrono::steady_clock::now();
   // An unreadable submission still gets its row, at zero, with the reason.
   grader.GradeAll(paths, [&](const std::string& path, judge::GradeResult graded) {
     const auto& [submission, gather_warnings] = by_path.at(path);
@@ -260,8 +261,12 @@ int GradeClass(const std::string& root, const GradeOptions& options) {
     }
     // The folder's name and a staging warning (an archive entry's name) are
     // the student's: escaped, so they cannot redraw this line or the ones above.
-    std::cout << "  [" << ++done << "/" << todo.size() << "] " << Clean(submission->key, Kind::kName) << ": "
-              << result.score << "/" << result.max_score << "\n";
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string left = TimeLeft(elapsed, ++done, static_cast<int>(todo.size()));
+    std::cout << "  [" << done << "/" << todo.size() << "] " << Clean(submission->key, Kind::kName) << ": "
+              << result.score << "/" << result.max_score << (left.empty() ? "" : Dim("  (" + left + ")"))
+              << "\n";
     for (const std::string& warning : result.warnings) {
       std::cout << Dim("      " + Clean(warning, Kind::kLine)) << "\n";
     }
