@@ -1,6 +1,7 @@
 // `labkit mutate [LAB...]`: the mutation score of each lab's graded suite
 // (grader/mutate/mutation_run.h), its surviving mutants, and the entries of
 // survivors.md that no longer hold.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
@@ -86,15 +87,20 @@ int MutateLabs(const std::string& root, const MutateOptions& options) {
 
   std::cout << "Building the graded suites and the reference libraries..." << std::endl;
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  const auto started = std::chrono::steady_clock::now();
   run.progress = [&](const std::string& lab, const mutate::MutantResult& result, int done, int total) {
+    const std::string left = TimeLeft(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), done,
+        total);
+    const std::string pace = left.empty() ? "" : "  (" + left + ")";
     if (result.fate == Fate::kSurvived) {
       std::cout << (tty ? "\r\033[K" : "") << Red("survived ") << lab << " " << result.mutant.id
                 << "  " << Change(result.mutant) << "\n";
     }
     if (tty) {
-      std::cout << "\r\033[K[" << done << "/" << total << "] " << lab << std::flush;
+      std::cout << "\r\033[K[" << done << "/" << total << "] " << lab << pace << std::flush;
     } else if (done % 25 == 0 || done == total) {
-      std::cout << "[" << done << "/" << total << "] mutants run" << std::endl;
+      std::cout << "[" << done << "/" << total << "] mutants run" << pace << std::endl;
     }
   };
   const std::vector<mutate::LabMutation> labs = mutate::RunMutation(run);
