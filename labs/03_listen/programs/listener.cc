@@ -9,12 +9,10 @@
 
 #include "labs/03_listen/listen_lab.h"
 #include "labs/03_listen/programs/listen_options.h"
-#include "labs/common/programs/lab_steps.h"
 #include "labs/common/programs/program_support.h"
 #include "labs/common/unique_fd.h"
 
 namespace {
-
 
 constexpr char kUsage[] =
     "usage: ./labkit run 03 listener [--ip IP] [--port P] [--backlog N]\n"
